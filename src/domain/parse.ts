@@ -1,0 +1,170 @@
+/**
+ * Parsing specs from untrusted input, with problems described as a field path and a reason in
+ * plain words, plus a stable code and parameters so a UI can localize them.
+ */
+import { z } from 'zod';
+import { SPEC_VERSION, SpecSchema, type Spec } from './spec.js';
+
+export interface SpecProblem {
+  /** Field path in dotted/indexed form, e.g. "layers[1].ltv.brightness"; "" for the whole spec. */
+  readonly path: string;
+  /** Stable code for localization: required, type, too_small, too_big, one_of, format, key, … */
+  readonly code: string;
+  /** English reason in plain words, e.g. "must be at most 200". */
+  readonly message: string;
+  /** Values to fill a localized message with. */
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: SpecProblem[] };
+
+/** Formats a zod path as `layers[1].ltv.brightness`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out.length === 0 ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'not a number';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+const NOUN: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+};
+
+/** Turns one zod issue into a plain-words problem. */
+function toProblem(issue: z.core.$ZodIssue): SpecProblem {
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case 'invalid_type': {
+      const input = (issue as { input?: unknown }).input;
+      if (input === undefined) return { path, code: 'required', message: 'is required', params: {} };
+      const expected = NOUN[issue.expected] ?? issue.expected;
+      return {
+        path,
+        code: 'type',
+        message: `must be ${expected}, not ${describeType(input)}`,
+        params: { expected: issue.expected },
+      };
+    }
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string') {
+        return min <= 1
+          ? { path, code: 'empty', message: 'must not be empty', params: {} }
+          : { path, code: 'too_short', message: `must be at least ${min} characters`, params: { min } };
+      }
+      if (issue.origin === 'array') {
+        return { path, code: 'too_few', message: `must have at least ${min} item${min === 1 ? '' : 's'}`, params: { min } };
+      }
+      const op = issue.inclusive === false ? 'above' : 'at least';
+      return { path, code: 'too_small', message: `must be ${op} ${min}`, params: { min } };
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') {
+        return { path, code: 'too_long', message: `must be at most ${max} characters`, params: { max } };
+      }
+      if (issue.origin === 'array') {
+        return { path, code: 'too_many', message: `must have at most ${max} item${max === 1 ? '' : 's'}`, params: { max } };
+      }
+      const op = issue.inclusive === false ? 'below' : 'at most';
+      return { path, code: 'too_big', message: `must be ${op} ${max}`, params: { max } };
+    }
+    case 'invalid_value': {
+      const values = issue.values.map((v) => String(v));
+      if (values.length === 1) {
+        return { path, code: 'exact', message: `must be ${values[0]}`, params: { value: values[0]! } };
+      }
+      return { path, code: 'one_of', message: `must be one of: ${values.join(', ')}`, params: { values: values.join(', ') } };
+    }
+    case 'invalid_format':
+      return { path, code: 'format', message: issue.message, params: {} };
+    case 'unrecognized_keys':
+      return {
+        path,
+        code: 'unknown_field',
+        message: `has unknown field${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.join(', ')}`,
+        params: { fields: issue.keys.join(', ') },
+      };
+    case 'custom': {
+      const reason = (issue.params as { reason?: string } | undefined)?.reason ?? 'custom';
+      return { path, code: reason, message: issue.message, params: {} };
+    }
+    default:
+      return { path, code: 'invalid', message: issue.message, params: {} };
+  }
+}
+
+/** Plain-words problems for a zod error, in path order, without duplicates. */
+export function problemsOf(error: z.ZodError): SpecProblem[] {
+  const seen = new Set<string>();
+  const out: SpecProblem[] = [];
+  for (const issue of error.issues) {
+    const problem = toProblem(issue);
+    const id = `${problem.path}\u0000${problem.message}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(problem);
+    }
+  }
+  return out;
+}
+
+/** "layers[1].ltv.brightness: must be one of: dark, warm, …" */
+export function formatProblem(problem: SpecProblem): string {
+  return problem.path ? `${problem.path}: ${problem.message}` : problem.message;
+}
+
+/**
+ * Upgrades older spec versions to the current one. Version 1 is the first, so this only
+ * rejects unknown future versions with a clear message.
+ */
+function migrate(input: unknown): ParseResult<unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, problems: [{ path: '', code: 'type', message: `a spec must be a JSON object, not ${describeType(input)}`, params: { expected: 'object' } }] };
+  }
+  const version = (input as { version?: unknown }).version;
+  if (version === undefined) {
+    return { ok: false, problems: [{ path: 'version', code: 'required', message: `is required (this saltbot writes version ${SPEC_VERSION})`, params: {} }] };
+  }
+  if (typeof version === 'number' && version > SPEC_VERSION) {
+    return {
+      ok: false,
+      problems: [{ path: 'version', code: 'newer_version', message: `is ${version}, newer than this saltbot understands (${SPEC_VERSION}); update saltbot`, params: { version, supported: SPEC_VERSION } }],
+    };
+  }
+  return { ok: true, value: input };
+}
+
+/** Validates an unknown value (e.g. parsed JSON) as a spec. */
+export function parseSpec(input: unknown): ParseResult<Spec> {
+  const migrated = migrate(input);
+  if (!migrated.ok) return migrated;
+  const result = SpecSchema.safeParse(migrated.value, { reportInput: true });
+  return result.success ? { ok: true, value: result.data } : { ok: false, problems: problemsOf(result.error) };
+}
+
+/** Validates spec JSON text; a syntax error is reported as a problem, never thrown. */
+export function parseSpecJson(json: string): ParseResult<Spec> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    const detail = error instanceof SyntaxError ? error.message.replace(/^JSON\.parse: /, '') : 'unreadable';
+    return { ok: false, problems: [{ path: '', code: 'json', message: `is not valid JSON (${detail})`, params: {} }] };
+  }
+  return parseSpec(raw);
+}
