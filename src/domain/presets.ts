@@ -1,0 +1,115 @@
+/**
+ * Built-in presets: one JSON file per preset in `presets/`, in the same file format a user
+ * exports and imports (see preset.ts). Read once, validated, cached.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatProblem } from './parse.js';
+import { parsePreset, type Preset } from './preset.js';
+
+/**
+ * The article's presets first, in the article's order (the full worked example, then approaches
+ * 1-4); every other preset follows alphabetically.
+ */
+export const PRESET_ORDER: readonly string[] = ['calling', 'naive', 'layer-stack', 'chain-of-thought', 'reference-anchored'];
+
+let rootCache: string | undefined;
+
+/** The folder holding saltbot's package.json, found by walking up from this module. */
+function projectRoot(): string {
+  if (rootCache) return rootCache;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'saltbot') return (rootCache = dir);
+      } catch {
+        // not ours; keep walking
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('saltbot: cannot find the project root (a package.json named "saltbot")');
+    dir = parent;
+  }
+}
+
+/** The built-in presets folder (`<project>/presets`), same from src/ under tsx/vitest and dist/src/. */
+export function presetsDir(): string {
+  return join(projectRoot(), 'presets');
+}
+
+function orderOf(name: string): number {
+  const index = PRESET_ORDER.indexOf(name);
+  return index === -1 ? PRESET_ORDER.length : index;
+}
+
+function comparePresets(a: Preset, b: Preset): number {
+  return orderOf(a.name) - orderOf(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** Reads and validates every `*.json` in `dir`; throws one Error listing every problem by file. */
+function readPresets(dir: string): Preset[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  } catch (error) {
+    throw new Error(`cannot read the presets folder ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const presets: Preset[] = [];
+  const errors: string[] = [];
+  for (const file of files) {
+    const path = join(dir, file);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      errors.push(`${file}: is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+      continue;
+    }
+    const result = parsePreset(raw);
+    if (!result.ok) {
+      for (const problem of result.problems) errors.push(`${file}: ${formatProblem(problem) || 'is invalid'}`);
+      continue;
+    }
+    const expected = basename(file, '.json');
+    if (result.value.name !== expected) {
+      errors.push(`${file}: name: is "${result.value.name}" but must equal the file name "${expected}"`);
+      continue;
+    }
+    presets.push(result.value);
+  }
+  if (errors.length > 0) {
+    throw new Error(`invalid preset file${errors.length === 1 ? '' : 's'} in ${dir}:\n  ${errors.join('\n  ')}`);
+  }
+  return presets.sort(comparePresets);
+}
+
+const cache = new Map<string, readonly Preset[]>();
+
+/**
+ * Every built-in preset, validated, in display order (calling, the article's approaches, then the
+ * rest alphabetically). Files are read once per folder; each call returns fresh copies, so a
+ * caller may edit what it gets. `dir` defaults to `presetsDir()` (tests pass another folder).
+ * Throws an Error naming each bad file and problem path when a preset file is invalid.
+ */
+export function loadBuiltinPresets(dir: string = presetsDir()): Preset[] {
+  let presets = cache.get(dir);
+  if (!presets) {
+    presets = readPresets(dir);
+    cache.set(dir, presets);
+  }
+  return structuredClone(presets) as Preset[];
+}
+
+/** A built-in preset by name (a fresh copy), or undefined. */
+export function getBuiltinPreset(name: string, dir?: string): Preset | undefined {
+  const lowered = name.trim().toLowerCase();
+  return loadBuiltinPresets(dir).find((p) => p.name === lowered);
+}
+
+/** The built-in preset names, in display order. */
+export function builtinPresetNames(dir?: string): string[] {
+  return loadBuiltinPresets(dir).map((p) => p.name);
+}
