@@ -10,6 +10,7 @@ import {
   muddyReleaseMs,
   type LintFinding,
 } from '../../src/domain/lint.js';
+import { getBuiltinPreset } from '../../src/domain/presets.js';
 import { foundationInput, layerInput, makeSpec, specInput } from '../fixtures/spec.js';
 import type { Spec, SpecInput } from '../../src/domain/spec.js';
 
@@ -561,5 +562,23 @@ describe('reference anchor', () => {
 
   it('GIVEN no anchoring and no references THEN no finding', () => {
     expect(findings(makeSpec({ extras: { chainOfThought: true, referenceAnchor: false } }), 'reference-anchor-without-references')).toEqual([]);
+  });
+});
+
+describe('built-in presets', () => {
+  it('GIVEN the calling preset (the article\'s full worked example) WHEN linted THEN it has no warnings or errors', () => {
+    const preset = getBuiltinPreset('calling');
+    expect(preset).toBeDefined();
+    const problems = lintSpec(preset!.spec).filter((f) => f.severity !== 'info');
+    expect(problems.map((f) => `${f.rule} ${f.path ?? ''}: ${f.message}`)).toEqual([]);
+    expect(lintsClean(lintSpec(preset!.spec))).toBe(true);
+  });
+
+  it('GIVEN the layer-stack preset (150 ms release at 128 BPM) WHEN linted THEN the aggressive pump is an info, not a warning', () => {
+    const preset = getBuiltinPreset('layer-stack');
+    expect(preset).toBeDefined();
+    const all = lintSpec(preset!.spec);
+    expect(all.map((f) => f.rule)).toContain('sidechain-release-aggressive');
+    expect(lintsClean(all)).toBe(true);
   });
 });
