@@ -31,7 +31,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'number' && Number.isNaN(value)) return 'not a number';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
@@ -55,7 +55,7 @@ function toProblem(issue: z.core.$ZodIssue): SpecProblem {
       return {
         path,
         code: 'type',
-        message: `must be ${expected}, not ${describeType(input)}`,
+        message: `must be ${expected}, not ${issue.expected === 'int' && typeof input === 'number' && Number.isFinite(input) ? input : describeType(input)}`,
         params: { expected: issue.expected },
       };
     }
