@@ -1,0 +1,4 @@
+import type { CommandModule } from '../../src/discord/command.js';
+
+/** Placeholder: filled in by its owner. */
+export const voteModule: CommandModule = { options: [], run: {} };

@@ -1,0 +1,63 @@
+/**
+ * Configuration: one zod-parsed view of the environment. `loadConfig` fails fast and lists every
+ * problem at once. A `.env` file in the working directory is read when present.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
+
+export const ConfigSchema = z
+  .object({
+    DISCORD_TOKEN: z.string().min(20, 'must be your bot token (Developer Portal → Bot → Reset Token)').optional(),
+    DISCORD_APPLICATION_ID: snowflake.optional(),
+    DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be the 64-hex-digit public key from General Information').optional(),
+    DISCORD_GUILD_ID: snowflake.optional(),
+    DISCORD_API_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:8080/api' }).optional(),
+    SALT_TRANSPORT: z.enum(['gateway', 'http']).default('gateway'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+    SALT_DATA_FILE: z.string().min(1).default('./data/saltbot.json'),
+    SALT_DRAFT_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
+    SALT_REGISTER_COMMANDS: z.enum(['changed', 'always', 'never']).default('changed'),
+    SALT_EDIT_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(10000).default(30),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    SALT_PRETTY_LOGS: bool.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.DISCORD_TOKEN) ctx.addIssue({ code: 'custom', path: ['DISCORD_TOKEN'], message: 'is required' });
+    if (!env.DISCORD_APPLICATION_ID) ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required' });
+    if (env.SALT_TRANSPORT === 'http' && !env.DISCORD_PUBLIC_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_PUBLIC_KEY'], message: 'is required when SALT_TRANSPORT=http' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema> & { DISCORD_TOKEN: string; DISCORD_APPLICATION_ID: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment; throws ConfigError listing every problem. Empty strings count as unset. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  }
+  return result.data as Config;
+}
+
+/** Reads `.env` (if present) into process.env without overriding, then parses process.env. */
+export function loadConfig(envFile = '.env'): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return parseConfig(process.env);
+}

@@ -1,0 +1,52 @@
+/**
+ * What handlers need from the outside world, injected by the entry point (and by tests).
+ */
+import type { RESTPatchAPIChannelMessageJSONBody, RESTPostAPIChannelMessageJSONBody, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
+import type { Store } from '../store/index.js';
+import type { OutgoingFile } from './reply.js';
+
+/** The few Discord REST calls saltbot makes besides interaction callbacks. */
+export interface DiscordApi {
+  createMessage(channelId: string, body: RESTPostAPIChannelMessageJSONBody, files?: readonly OutgoingFile[]): Promise<{ id: string }>;
+  editMessage(channelId: string, messageId: string, body: RESTPatchAPIChannelMessageJSONBody): Promise<void>;
+  followUp(interactionToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, files?: readonly OutgoingFile[]): Promise<{ id: string }>;
+  editOriginal(interactionToken: string, body: RESTPatchAPIChannelMessageJSONBody, files?: readonly OutgoingFile[]): Promise<void>;
+  /** The message an interaction's response created (to learn its id). */
+  getOriginal(interactionToken: string): Promise<{ id: string; channel_id: string }>;
+}
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** A Discord API error with its HTTP status and JSON error code (e.g. 10008 Unknown Message). */
+export class DiscordApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DiscordApiError';
+  }
+}
+
+/** Schedules vote deadlines; implemented over timers, rebuilt from the store on start. */
+export interface VoteScheduler {
+  schedule(voteId: string, closesAt: number): void;
+}
+
+export interface Deps {
+  readonly store: Store;
+  readonly api: DiscordApi;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly votes: VoteScheduler;
+  /** Edits per member per minute (0 = unlimited). */
+  readonly editRatePerMinute?: number;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,109 @@
+/**
+ * Localization. Messages live in `locales/<Discord locale>/bot.json` (nested objects, `{name}`
+ * placeholders) and command names/descriptions in `locales/<locale>/commands.json`. en-US is the
+ * reference: its keys type every lookup, and every other locale must have the same keys and
+ * placeholders (a test checks). Unknown locales fall back by language, then to en-US.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../util/root.js';
+import { NAMESPACES, type Catalog } from './keys.js';
+
+export const LOCALES = ['en-US', 'es-ES', 'pt-BR', 'de', 'fr', 'ja'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en-US';
+
+type Leaves<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
+}[keyof T & string];
+
+/** Every message key, e.g. "errors.generic". */
+export type MessageKey = Leaves<Catalog>;
+export type Params = Readonly<Record<string, string | number>>;
+
+type Tree = { [key: string]: string | Tree };
+
+const catalogs = new Map<string, Map<string, string>>();
+
+function flatten(tree: Tree, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  for (const [k, v] of Object.entries(tree)) {
+    if (typeof v === 'string') out.set(prefix + k, v);
+    else flatten(v, `${prefix}${k}.`, out);
+  }
+  return out;
+}
+
+export function localeDir(locale: string): string {
+  return join(projectRoot(), 'locales', locale);
+}
+
+/** A locale file; a missing file reads as empty (lookups then fall back to en-US; the locale test flags it). */
+function readJson(locale: string, file: string): Tree {
+  const path = join(localeDir(locale), `${file}.json`);
+  if (!existsSync(path)) return {};
+  return JSON.parse(readFileSync(path, 'utf8')) as Tree;
+}
+
+/** The flat catalog of a locale: its messages (every namespace file) or its command texts. Cached. */
+export function catalog(locale: Locale, which: 'bot' | 'commands' = 'bot'): Map<string, string> {
+  const id = `${locale}/${which}`;
+  let cat = catalogs.get(id);
+  if (!cat) {
+    cat = new Map();
+    if (which === 'commands') flatten(readJson(locale, 'commands'), '', cat);
+    else for (const ns of NAMESPACES) flatten(readJson(locale, ns), `${ns}.`, cat);
+    catalogs.set(id, cat);
+  }
+  return cat;
+}
+
+/** Maps any Discord locale to one we ship: exact, then same language (es-419 → es-ES), then en-US. */
+export function resolveLocale(locale: string | undefined | null): Locale {
+  if (!locale) return DEFAULT_LOCALE;
+  if ((LOCALES as readonly string[]).includes(locale)) return locale as Locale;
+  const lang = locale.split('-')[0]!.toLowerCase();
+  return LOCALES.find((l) => l.split('-')[0]!.toLowerCase() === lang) ?? DEFAULT_LOCALE;
+}
+
+/** Fills `{name}` placeholders; unknown placeholders stay visible rather than vanish. */
+export function format(template: string, params: Params = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** A message in a locale, falling back to en-US for a key a locale lacks. */
+export function t(locale: string | undefined | null, key: MessageKey | (string & {}), params?: Params): string {
+  const loc = resolveLocale(locale);
+  const template = catalog(loc).get(key) ?? catalog(DEFAULT_LOCALE).get(key);
+  if (template === undefined) return key;
+  return format(template, params);
+}
+
+/** Whether a key exists (for dynamic keys such as lint messages). */
+export function hasKey(key: string): boolean {
+  return catalog(DEFAULT_LOCALE).has(key);
+}
+
+/** A bound translator for one locale. */
+export type Translator = (key: MessageKey | (string & {}), params?: Params) => string;
+export function translator(locale: string | undefined | null): Translator {
+  const loc = resolveLocale(locale);
+  return (key, params) => t(loc, key, params);
+}
+
+/** `{ "es-ES": "…", … }` for a commands.json key, for Discord's *_localizations fields (en-US excluded). */
+export function commandLocalizations(key: string): Partial<Record<Locale, string>> {
+  const out: Partial<Record<Locale, string>> = {};
+  for (const loc of LOCALES) {
+    if (loc === DEFAULT_LOCALE) continue;
+    const v = catalog(loc, 'commands').get(key);
+    if (v !== undefined) out[loc] = v;
+  }
+  return out;
+}
+
+/** The en-US text of a commands.json key (the default name/description). */
+export function commandText(key: string): string {
+  const v = catalog(DEFAULT_LOCALE, 'commands').get(key);
+  if (v === undefined) throw new Error(`missing command text: ${key}`);
+  return v;
+}
