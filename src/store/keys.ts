@@ -1,0 +1,28 @@
+/**
+ * Key layout (namespace defaults to 'saltbot'):
+ *   <ns>:draft:<guild>:<channel>     DraftRecord
+ *   <ns>:history:<guild>:<channel>   HistoryEntry[] (newest first)
+ *   <ns>:preset:<guild>              { [name]: SavedPreset }
+ *   <ns>:vote:<voteId>               VoteRecord
+ *   <ns>:votes:open                  string[] (ids of open votes)
+ *   <ns>:meta:<key>                  small JSON values
+ */
+import type { Scope, StoreKeys } from './types.js';
+
+/** Ids become key segments: keep them free of the separator and of whitespace. */
+function segment(value: string, what: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(value)) throw new TypeError(`invalid ${what} for a store key: ${JSON.stringify(value).slice(0, 40)}`);
+  return value;
+}
+
+export function storeKeys(namespace: string): StoreKeys {
+  const ns = namespace;
+  return {
+    draft: (scope: Scope) => `${ns}:draft:${segment(scope.guildId, 'guild id')}:${segment(scope.channelId, 'channel id')}`,
+    history: (scope: Scope) => `${ns}:history:${segment(scope.guildId, 'guild id')}:${segment(scope.channelId, 'channel id')}`,
+    presets: (guildId: string) => `${ns}:preset:${segment(guildId, 'guild id')}`,
+    vote: (voteId: string) => `${ns}:vote:${segment(voteId, 'vote id')}`,
+    openVotes: () => `${ns}:votes:open`,
+    meta: (key: string) => `${ns}:meta:${segment(key, 'meta key')}`,
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Zod schemas for every value the store writes. Everything read back is validated with these,
+ * so a corrupt or foreign value surfaces as StoreCorruptError instead of a crash further down.
+ */
+import { z } from 'zod';
+import { SpecSchema } from '../domain/spec.js';
+import { PresetNameSchema } from '../domain/preset.js';
+import { LIMITS } from '../domain/spec.js';
+import { InvalidRecordError, StoreCorruptError } from './errors.js';
+import type { DraftRecord, HistoryEntry, JsonValue, SavedPreset, VoteRecord } from './types.js';
+
+const id = z.string().min(1).max(100);
+const time = z.number().int().nonnegative();
+
+export const ActorSchema = z.object({ id, name: z.string().max(100) });
+
+export const DraftRecordSchema = z.object({
+  spec: SpecSchema,
+  version: z.number().int().positive(),
+  createdBy: ActorSchema,
+  createdAt: time,
+  updatedAt: time,
+  contributors: z.record(id, z.object({ name: z.string().max(100), parts: z.array(z.string().max(100)).max(500) })),
+  cardMessageId: id.optional(),
+}) satisfies z.ZodType<DraftRecord, unknown>;
+
+export const HistoryEntrySchema = z.object({
+  version: z.number().int().positive(),
+  at: time,
+  actor: ActorSchema,
+  summary: z.string().max(200),
+  spec: SpecSchema,
+}) satisfies z.ZodType<HistoryEntry, unknown>;
+
+export const HistorySchema = z.array(HistoryEntrySchema);
+
+export const SavedPresetSchema = z.object({
+  name: PresetNameSchema,
+  title: z.string().trim().min(1).max(LIMITS.title),
+  description: z.string().trim().min(1).max(LIMITS.description),
+  spec: SpecSchema,
+  savedBy: ActorSchema,
+  savedAt: time,
+}) satisfies z.ZodType<SavedPreset, unknown>;
+
+/** All presets of one server, by name. */
+export const PresetBookSchema = z.record(z.string(), SavedPresetSchema);
+
+export const VoteRecordSchema = z.object({
+  id,
+  guildId: id,
+  channelId: id,
+  messageId: id.optional(),
+  options: z.array(z.string().min(1).max(100)).min(1).max(25),
+  ballots: z.record(id, z.string()),
+  createdBy: ActorSchema,
+  createdAt: time,
+  closesAt: time,
+  closed: z
+    .object({
+      at: time,
+      by: ActorSchema,
+      winner: z.string().nullable(),
+      tally: z.record(z.string(), z.number().int().nonnegative()),
+    })
+    .optional(),
+}) satisfies z.ZodType<VoteRecord, unknown>;
+
+/** Ids of votes not yet closed. */
+export const OpenVotesSchema = z.array(id);
+
+export const JsonSchema: z.ZodType<JsonValue> = z.json();
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(value)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Validates a stored value; undefined stays undefined (missing). */
+export function readAs<T>(schema: z.ZodType<T, unknown>, key: string, value: unknown): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new StoreCorruptError(key, describeIssues(result.error));
+  return result.data;
+}
+
+/** Validates a value about to be written. */
+export function writeAs<T>(schema: z.ZodType<T, unknown>, key: string, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidRecordError(key, describeIssues(result.error));
+  return result.data;
+}
