@@ -125,16 +125,16 @@ describe('the calling preset (the full worked example)', () => {
     expect(spec.attack?.description).toMatch(/warm, sustained supersaw/);
     expect(spec.attack?.description).toMatch(/singable/);
     expect(spec.sidechain).toMatchObject({ duckDb: 7, releaseMs: 350 });
-    expect(spec.sidechain?.notes).toMatch(/moderate pump/);
+    expect(spec.sidechain?.notes).toMatch(/melodic continuity/);
     expect(spec.layers.every((l) => l.synth?.sidechained === true)).toBe(true);
     expect(spec.timing).toMatchObject({ buildStartBar: 1, sweepApexBar: 15, dropBar: 17, breakBar: 33 });
-    expect(spec.timing.buildNote).toMatch(/1-15/);
+    // build bars 1-15: starts at bar 1, the sweep is fully open at bar 15
     expect(spec.timing.buildNote).toMatch(/closed to fully open/);
     expect(spec.timing.buildNote).toMatch(/rising melodic motif/);
     expect(spec.timing.dropNote).toMatch(/full layer density, no filter, melody centred/);
     expect(spec.timing.breakNote).toMatch(/piano or arp/);
     expect(spec.timing.breakNote).toMatch(/kick only/);
-    for (const word of ['euphoric', 'spacious', 'longing', 'singable', 'dominant', '7 dB', '350 ms']) {
+    for (const word of ['euphoric', 'spacious', 'longing', 'singable', 'dominant', 'moderate pump', '7 dB', '350 ms']) {
       expect(spec.arrangement?.intent).toContain(word);
     }
     expect(spec.extras).toEqual({ chainOfThought: false, referenceAnchor: false });
