@@ -128,6 +128,46 @@ describe('Discord stand-in', () => {
       expect(callback.violations).toEqual([]);
     });
 
+    it('WHEN the client defers and then edits THEN the delivering edit must carry allowed_mentions, and with_response answers the callback', async () => {
+      const received = nextInteraction(client);
+      const payload = interactions.chatInput({ name: 'slow' });
+      standin.sendInteraction(payload);
+      const interaction = (await received) as ChatInputCommandInteraction;
+      const response = await interaction.deferReply({ withResponse: true });
+      expect(response.interaction.id).toBe(payload.id);
+      expect(response.resource?.message?.id).toBeDefined();
+      await interaction.editReply({ content: 'done' });
+      const edit = await standin.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${payload.token}/messages/@original`));
+      expect(edit.violations).toEqual([expect.stringMatching(/allowed_mentions is missing/)]);
+      expect(standin.messages(DEFAULT_IDS.channel).at(-1)?.content).toBe('done');
+      standin.clearRecords();
+    });
+
+    it('WHEN the stand-in sends a button click, a select choice and an autocomplete THEN discord.js sees the right interaction kinds', async () => {
+      let received = nextInteraction(client);
+      standin.sendInteraction(interactions.button({ customId: 'btn:1' }));
+      const click = await received;
+      expect(click.isButton() && click.customId).toBe('btn:1');
+      if (click.isButton()) await click.update({ content: 'clicked', allowedMentions: { parse: [] } });
+
+      received = nextInteraction(client);
+      standin.sendInteraction(interactions.stringSelect({ customId: 'sel', values: ['b'] }));
+      const select = await received;
+      expect(select.isStringSelectMenu() && select.values).toEqual(['b']);
+      if (select.isStringSelectMenu()) await select.deferUpdate();
+
+      received = nextInteraction(client);
+      const ac = interactions.autocomplete({ name: 'find', options: { query: 'ab' } });
+      standin.sendInteraction(ac);
+      const auto = await received;
+      expect(auto.isAutocomplete() && auto.options.getFocused()).toBe('ab');
+      if (auto.isAutocomplete()) await auto.respond([{ name: 'abc', value: 'abc' }]);
+      const callback = await standin.waitForCallback((c) => c.interactionId === ac.id);
+      expect(callback.type).toBe(8);
+      expect(standin.callbacks().map((c) => c.type)).toEqual([7, 6, 8]);
+      expect(standin.violations()).toEqual([]);
+    });
+
     it('WHEN the stand-in sends a modal submit with Label-wrapped components THEN discord.js reads the fields', async () => {
       const received = nextInteraction(client);
       standin.sendInteraction(interactions.modalSubmit({ customId: 'form:modal', components: { text: 'hello', pick: ['a'] } }));

@@ -374,8 +374,10 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 
   function editMessage(message: APIMessage, payload: Json, files: RecordedFile[]): APIMessage {
     const m = message as unknown as Json;
-    for (const key of ['content', 'embeds', 'components', 'flags', 'allowed_mentions'] as const) {
-      if (payload[key] !== undefined && key !== 'allowed_mentions') m[key] = payload[key] ?? (key === 'content' ? '' : key === 'flags' ? 0 : []);
+    // A field left out is kept; a field sent as null is cleared, as on Discord.
+    const cleared: Json = { content: '', embeds: [], components: [], flags: 0 };
+    for (const key of ['content', 'embeds', 'components', 'flags'] as const) {
+      if (payload[key] !== undefined) m[key] = payload[key] ?? cleared[key];
     }
     if (payload.attachments !== undefined || files.length > 0) {
       m.attachments = attachmentsFor(message.channel_id, payload, files, message.attachments);
