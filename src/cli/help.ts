@@ -1,0 +1,93 @@
+/** Help texts: global and one per subcommand. Printed on stdout with exit 0 for --help. */
+import { COMPACT_MIN_BUDGET } from '../domain/compact.js';
+import { LIMITS } from '../domain/spec.js';
+
+export const GLOBAL_HELP = `saltbot - build SALT + LTV prompts for AI music models
+
+Usage:
+  saltbot <command> [options]
+
+Commands:
+  presets                 list the built-in presets
+  render <spec.json|->    print the SALT + LTV prompt for a spec (or --preset NAME)
+  lint <spec.json|->      check a spec for musical problems (or --preset NAME)
+  timing --bpm N          tempo maths: beat and bar lengths, sidechain release window, timestamps
+
+Options:
+  -h, --help              show help (also: saltbot <command> --help, saltbot help <command>)
+  -V, --version           show the version
+
+A spec file is JSON: a bare spec or a preset file ("format": "saltbot.preset").
+Use - to read it from standard input.
+
+Exit codes: 0 success, 1 lint failure (errors, or warnings with --strict) or unexpected error,
+2 invalid input (bad flag, bad JSON, invalid spec, unknown preset, unreadable file).
+Set SALTBOT_DEBUG=1 to see the stack of an unexpected error.
+`;
+
+export const PRESETS_HELP = `Usage: saltbot presets [--json]
+
+Lists the built-in presets: name, tempo, key and title.
+
+Options:
+  --json        machine-readable output: an array of { name, title, description, bpm, key, style, layers, spec }
+  -h, --help    show this help
+`;
+
+export const RENDER_HELP = `Usage: saltbot render <spec.json|-> [options]
+       saltbot render --preset NAME [options]
+
+Prints the full SALT + LTV prompt for a spec, or a compact prompt within a character budget.
+
+Options:
+  -p, --preset NAME   render a built-in preset (see saltbot presets)
+  -c, --compact N     print the compact prompt: the most important facts in at most N characters
+                      (N a whole number, at least ${COMPACT_MIN_BUDGET}; 200 fits Suno's style field)
+  --cot               add the chain-of-thought preamble (full prompt only)
+  --anchor            add the reference anchor (full prompt only)
+  -h, --help          show this help
+
+--cot and --anchor switch these parts on; the spec's own "extras" can switch them on too.
+
+Examples:
+  saltbot render --preset calling
+  saltbot render --preset calling --compact 200
+  saltbot render my-drop.json --cot
+  cat my-drop.json | saltbot render -
+`;
+
+export const LINT_HELP = `Usage: saltbot lint <spec.json|-> [--strict] [--json]
+       saltbot lint --preset NAME [--strict] [--json]
+
+Checks a valid spec for musical problems: sidechain settings against the tempo, layer roles and
+bands, LTV words against the synth settings, timing.
+Prints one line per finding, "severity rule path: message", then a summary.
+
+Options:
+  -p, --preset NAME   lint a built-in preset
+  --strict            fail (exit 1) on warnings too
+  --json              machine-readable output: { source, findings, counts, passed }
+  -h, --help          show this help
+
+Exit codes: 0 no errors (warnings and info allowed); 1 an error finding, or with --strict any
+warning or error; 2 the input is not a valid spec (the problems are printed on stderr).
+`;
+
+export const TIMING_HELP = `Usage: saltbot timing --bpm N [--json]
+
+Tempo maths for 4/4 music at N BPM (${LIMITS.bpm.min}-${LIMITS.bpm.max}): milliseconds per beat and bar,
+the sidechain release window (70-80 % of a beat), note values (straight, dotted, triplet) and the
+timestamp of the downbeat of bars 1, 9, 17, 33 and 65.
+
+Options:
+  -b, --bpm N   tempo in beats per minute, a whole number from ${LIMITS.bpm.min} to ${LIMITS.bpm.max}
+  --json        machine-readable output
+  -h, --help    show this help
+`;
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  presets: PRESETS_HELP,
+  render: RENDER_HELP,
+  lint: LINT_HELP,
+  timing: TIMING_HELP,
+};
