@@ -47,6 +47,11 @@ export interface Deps {
   readonly votes: VoteScheduler;
   /** Edits per member per minute (0 = unlimited). */
   readonly editRatePerMinute?: number;
+  /**
+   * Downloads an attachment's text (for /salt import file:). Rejects when the body exceeds
+   * `maxBytes`. Injected so tests need no network; when absent, /salt import uses its own fetch.
+   */
+  readonly fetchAttachment?: (url: string, maxBytes: number) => Promise<string>;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
