@@ -149,9 +149,20 @@ function migrate(input: unknown): ParseResult<unknown> {
   return { ok: true, value: input };
 }
 
+/** Copies plain JSON-like data, turning -0 into 0 (JSON cannot carry -0, so specs never hold it). */
+function withoutNegativeZero(value: unknown, depth = 0): unknown {
+  if (depth > 20) return value;
+  if (Object.is(value, -0)) return 0;
+  if (Array.isArray(value)) return value.map((v) => withoutNegativeZero(v, depth + 1));
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNegativeZero(v, depth + 1)]));
+  }
+  return value;
+}
+
 /** Validates an unknown value (e.g. parsed JSON) as a spec. */
 export function parseSpec(input: unknown): ParseResult<Spec> {
-  const migrated = migrate(input);
+  const migrated = migrate(withoutNegativeZero(input));
   if (!migrated.ok) return migrated;
   const result = SpecSchema.safeParse(migrated.value, { reportInput: true });
   return result.success ? { ok: true, value: result.data } : { ok: false, problems: problemsOf(result.error) };

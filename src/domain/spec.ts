@@ -40,7 +40,13 @@ export const LIMITS = {
 function text(max: number, min = 1) {
   return z
     .string()
-    .transform((s) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim())
+    .transform((s) =>
+      s
+        // control characters, bidi overrides/isolates and zero-width characters can disguise text
+        .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .pipe(z.string().min(min).max(max));
 }
 
@@ -48,7 +54,7 @@ const hz = z.number().int().min(LIMITS.hz.min).max(LIMITS.hz.max);
 
 export const BandSchema = z
   .object({ lowHz: hz, highHz: hz })
-  .refine((b) => b.lowHz < b.highHz, { message: 'lowHz must be below highHz', path: ['highHz'] });
+  .refine((b) => b.lowHz < b.highHz, { message: 'must be above lowHz', path: ['highHz'], params: { reason: 'band_order' } });
 export type Band = z.infer<typeof BandSchema>;
 
 export const KeySchema = z.string().transform((value, ctx) => {
@@ -60,13 +66,13 @@ export const KeySchema = z.string().transform((value, ctx) => {
   return key;
 });
 
-export const ReferenceSchema = z.object({
+export const ReferenceSchema = z.strictObject({
   artist: text(LIMITS.referenceArtist),
   title: text(LIMITS.referenceTitle),
 });
 export type Reference = z.infer<typeof ReferenceSchema>;
 
-export const TrackSchema = z.object({
+export const TrackSchema = z.strictObject({
   bpm: z.number().int().min(LIMITS.bpm.min).max(LIMITS.bpm.max),
   key: KeySchema,
   style: text(LIMITS.style),
@@ -74,7 +80,7 @@ export const TrackSchema = z.object({
 });
 export type Track = z.infer<typeof TrackSchema>;
 
-export const SpectralSchema = z.object({
+export const SpectralSchema = z.strictObject({
   /** Everything below this is left clean for kick and bass. */
   subReservedBelowHz: hz.default(200),
   /** The range the whole lead stack occupies. */
@@ -83,12 +89,12 @@ export const SpectralSchema = z.object({
 });
 export type Spectral = z.infer<typeof SpectralSchema>;
 
-export const AttackSchema = z.object({
+export const AttackSchema = z.strictObject({
   description: text(LIMITS.attack),
 });
 export type Attack = z.infer<typeof AttackSchema>;
 
-export const SidechainSchema = z.object({
+export const SidechainSchema = z.strictObject({
   /** Gain reduction per kick, dB (positive number). */
   duckDb: z.number().min(0).max(24),
   attackMs: z.number().min(0).max(100).optional(),
@@ -101,7 +107,7 @@ export type Sidechain = z.infer<typeof SidechainSchema>;
 
 const bar = z.number().int().min(LIMITS.bar.min).max(LIMITS.bar.max);
 
-export const TimingSchema = z.object({
+export const TimingSchema = z.strictObject({
   buildStartBar: bar.optional(),
   buildNote: text(LIMITS.timingNote).optional(),
   sweepApexBar: bar.optional(),
@@ -113,7 +119,7 @@ export const TimingSchema = z.object({
 });
 export type Timing = z.infer<typeof TimingSchema>;
 
-export const MovementSchema = z.object({
+export const MovementSchema = z.strictObject({
   kind: z.enum(MOVEMENT),
   qualifier: text(LIMITS.movementQualifier).optional(),
 });
@@ -123,7 +129,7 @@ const textureWord = text(LIMITS.textureWord).pipe(
   z.string().regex(/^[\p{L}][\p{L}' -]*$/u, { message: 'a texture word is letters, spaces, hyphens or apostrophes only' }),
 );
 
-export const LtvSchema = z.object({
+export const LtvSchema = z.strictObject({
   texture: z.array(textureWord).min(1).max(LIMITS.textureWords),
   brightness: z.enum(BRIGHTNESS),
   movement: MovementSchema,
@@ -132,14 +138,14 @@ export const LtvSchema = z.object({
 });
 export type Ltv = z.infer<typeof LtvSchema>;
 
-export const FilterSchema = z.object({
+export const FilterSchema = z.strictObject({
   type: z.enum(FILTER_TYPES),
   cutoffHz: hz,
   resonancePct: z.number().min(0).max(100).optional(),
 });
 export type Filter = z.infer<typeof FilterSchema>;
 
-export const EnvelopeSchema = z.object({
+export const EnvelopeSchema = z.strictObject({
   attackMs: z.number().min(0).max(10000).optional(),
   decayMs: z.number().min(0).max(10000).optional(),
   sustainPct: z.number().min(0).max(100).optional(),
@@ -147,7 +153,7 @@ export const EnvelopeSchema = z.object({
 });
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 
-export const SynthSchema = z.object({
+export const SynthSchema = z.strictObject({
   waveform: z.enum(WAVEFORMS).optional(),
   voices: z.number().int().min(1).max(16).optional(),
   /** Total detune spread across the unison voices, cents. */
@@ -173,7 +179,7 @@ export const LayerIdSchema = z
     message: `a layer id is lowercase letters, digits and underscores, starting with a letter, at most ${LIMITS.layerId} characters`,
   });
 
-export const LayerSchema = z.object({
+export const LayerSchema = z.strictObject({
   id: LayerIdSchema,
   role: z.enum(ROLES),
   band: BandSchema.optional(),
@@ -182,7 +188,7 @@ export const LayerSchema = z.object({
 });
 export type Layer = z.infer<typeof LayerSchema>;
 
-export const ExtrasSchema = z.object({
+export const ExtrasSchema = z.strictObject({
   chainOfThought: z.boolean().default(false),
   referenceAnchor: z.boolean().default(false),
 });
@@ -197,7 +203,7 @@ export const SpecSchema = z
     sidechain: SidechainSchema.optional(),
     timing: TimingSchema.default({}),
     layers: z.array(LayerSchema).min(1).max(LIMITS.layers),
-    arrangement: z.object({ intent: text(LIMITS.arrangement) }).optional(),
+    arrangement: z.strictObject({ intent: text(LIMITS.arrangement) }).optional(),
     extras: ExtrasSchema.default({ chainOfThought: false, referenceAnchor: false }),
   })
   .superRefine((spec, ctx) => {

@@ -133,7 +133,7 @@ describe('parseSpec: problems name the path and a plain reason', () => {
 
   it('GIVEN a band whose low edge is above its high edge WHEN parsed THEN the high edge is reported', () => {
     expect(problems(specInput({ layers: [layerInput({ band: { lowHz: 500, highHz: 200 } })] }))).toEqual([
-      'layers[0].band.highHz: lowHz must be below highHz',
+      'layers[0].band.highHz: must be above lowHz',
     ]);
   });
 
@@ -213,5 +213,18 @@ describe('formatPath and formatProblem', () => {
 
   it('GIVEN a whole-spec problem WHEN formatted THEN there is no leading colon', () => {
     expect(formatProblem({ path: '', code: 'json', message: 'is not valid JSON (x)', params: {} })).toBe('is not valid JSON (x)');
+  });
+});
+
+describe('strictness and hidden characters', () => {
+  it('GIVEN a typo field WHEN parsed THEN it is reported, not silently dropped', () => {
+    const r = parseSpec({ ...specInput(), track: { ...specInput().track, bpn: 120 } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.map(formatProblem)).toContain('track: has unknown field: bpn');
+  });
+
+  it('GIVEN bidi overrides and zero-width characters in text WHEN parsed THEN they are removed', () => {
+    const r = parseSpec(specInput({ track: { bpm: 128, key: 'A minor', style: 'prog\u202Ehouse\u200B deep', references: [] } }));
+    expect(r.ok && r.value.track.style).toBe('prog house deep');
   });
 });
