@@ -3,7 +3,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 
-vi.mock('../../src/domain/render.js', () => ({
+vi.mock('../../src/domain/render.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/domain/render.js')>()),
   renderPrompt: () => {
     throw new TypeError('renderer exploded\nsecond line');
   },
