@@ -1,0 +1,219 @@
+/**
+ * The bot process (`npm start` = node dist/src/main.js):
+ *
+ *   configuration (fail fast, every problem listed) → store (Redis or file; one line saying
+ *   which) → REST + DiscordApi → vote scheduler → router → command registration → transport
+ *   (gateway, with /healthz on PORT; or the HTTP interactions endpoint on PORT/HOST).
+ *
+ * SIGTERM/SIGINT: stop taking interactions, wait (at most 10 s) for those in flight and their
+ * after-work, close the store, exit 0. A second signal exits at once.
+ */
+import { realpathSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { REST } from '@discordjs/rest';
+import { registry } from '../commands/index.js';
+import { outdatedReply } from '../commands/salt/draft.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { Deps, VoteScheduler } from './discord/deps.js';
+import { createDiscordApi } from './discord/restApi.js';
+import { createRouter } from './discord/router.js';
+import { createLogger, type AppLogger } from './log.js';
+import { registerCommands } from './register.js';
+import { createStore, type Store } from './store/index.js';
+import { startGateway, type GatewayTransport } from './transport/gateway.js';
+import { healthOnly, type HealthDeps } from './transport/health.js';
+import { closeServer, createHttpServer, listen } from './transport/http.js';
+import { createInFlight } from './transport/inflight.js';
+
+export const SHUTDOWN_GRACE_MS = 10_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RunningBot {
+  readonly config: Config;
+  readonly store: Store;
+  /** Where the HTTP server (interactions or health) listens. */
+  readonly url: string | undefined;
+  stop(reason: string): Promise<void>;
+}
+
+/**
+ * Vote deadlines.
+ * TODO(vote scheduler): replace with `createVoteScheduler(...)` from src/discord/voteScheduler.ts
+ * (start() re-arms open votes from the store, stop() clears timers; deadlines call
+ * `closeVoteById` from commands/salt/vote.ts) once that module exists. Until then deadlines are
+ * only logged; votes can still be closed by hand.
+ */
+function createPlaceholderVoteScheduler(log: AppLogger): VoteScheduler & { start(): Promise<void>; stop(): void } {
+  return {
+    schedule(voteId, closesAt) {
+      log.warn({ voteId, closesAt }, 'vote scheduler not wired yet: the deadline will not close the vote automatically');
+    },
+    async start() {},
+    stop() {},
+  };
+}
+
+export async function startBot(config: Config, log: AppLogger): Promise<RunningBot> {
+  const store = await createStore({
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : { filePath: config.SALT_DATA_FILE }),
+    draftTtlMs: config.SALT_DRAFT_TTL_DAYS * DAY_MS,
+    logger: { info: (message) => log.info({ component: 'store' }, message), warn: (message) => log.warn({ component: 'store' }, message) },
+  });
+  log.info({ store: store.kind }, `store: ${store.describe()}`);
+
+  const inflight = createInFlight();
+  let gateway: GatewayTransport | undefined;
+  let server: Server | undefined;
+  let votes: ReturnType<typeof createPlaceholderVoteScheduler> | undefined;
+
+  const cleanup = async (): Promise<void> => {
+    await gateway?.close().catch(() => undefined);
+    if (server) await closeServer(server).catch(() => undefined);
+    votes?.stop();
+    await store.close().catch(() => undefined);
+  };
+
+  try {
+    const rest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}) }).setToken(config.DISCORD_TOKEN);
+    rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'));
+    const api = createDiscordApi(rest, config.DISCORD_APPLICATION_ID);
+
+    votes = createPlaceholderVoteScheduler(log);
+    const deps: Deps = {
+      store,
+      api,
+      log,
+      now: Date.now,
+      votes,
+      editRatePerMinute: config.SALT_EDIT_RATE_PER_MINUTE,
+    };
+    const router = createRouter(registry, deps, (inv) => outdatedReply(inv));
+
+    try {
+      await registerCommands({
+        rest,
+        applicationId: config.DISCORD_APPLICATION_ID,
+        guildId: config.DISCORD_GUILD_ID,
+        definitions: registry.definitions,
+        store,
+        mode: config.SALT_REGISTER_COMMANDS,
+        log,
+      });
+    } catch (error) {
+      // Commands registered earlier keep working; the next start tries again.
+      log.error({ err: error instanceof Error ? error.message : String(error) }, 'command registration failed');
+    }
+
+    await votes.start();
+
+    let url: string | undefined;
+    if (config.SALT_TRANSPORT === 'http') {
+      const health: HealthDeps = { store };
+      server = createHttpServer({ publicKeyHex: config.DISCORD_PUBLIC_KEY ?? '', router, log, health, inflight });
+      const bound = await listen(server, config.PORT, config.HOST);
+      url = bound.url;
+      log.info({ transport: 'http', port: bound.port, host: config.HOST }, `listening for interactions on ${bound.url}/interactions`);
+    } else {
+      gateway = await startGateway({
+        token: config.DISCORD_TOKEN,
+        ...(config.DISCORD_API_URL ? { apiUrl: config.DISCORD_API_URL } : {}),
+        router,
+        api,
+        log,
+        inflight,
+      });
+      const gw = gateway;
+      const health: HealthDeps = { store, extra: () => ({ gateway: gw.status() }) };
+      server = createServer(healthOnly(health));
+      const bound = await listen(server, config.PORT, config.HOST);
+      url = bound.url;
+      log.info({ transport: 'gateway', port: bound.port, host: config.HOST }, `health check on ${bound.url}/healthz`);
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      store,
+      url,
+      stop(reason) {
+        stopping ??= (async () => {
+          log.info({ reason, inFlight: inflight.size }, 'shutting down');
+          inflight.close();
+          // No new interactions: the gateway disconnects, the HTTP server stops accepting connections.
+          await gateway?.close().catch((error: unknown) => log.warn({ err: String(error) }, 'gateway close failed'));
+          const closing = server ? closeServer(server) : Promise.resolve();
+          const drained = await inflight.drain(SHUTDOWN_GRACE_MS);
+          if (!drained) log.warn({ inFlight: inflight.size }, `interactions still running after ${SHUTDOWN_GRACE_MS} ms; stopping anyway`);
+          server?.closeAllConnections();
+          await closing;
+          votes?.stop();
+          await store.close();
+          log.info({}, 'stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`saltbot: ${error.message}`);
+      console.error('See .env.example for every variable.');
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL, pretty: config.SALT_PRETTY_LOGS, secrets: [config.DISCORD_TOKEN] });
+
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+
+  let bot: RunningBot;
+  try {
+    bot = await startBot(config, log);
+  } catch (error) {
+    log.error({ err: error instanceof Error ? error.message : String(error) }, 'start-up failed');
+    process.exit(1);
+  }
+  log.info({ transport: config.SALT_TRANSPORT, application: config.DISCORD_APPLICATION_ID, guild: config.DISCORD_GUILD_ID ?? null }, 'saltbot is running');
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    bot.stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+function isEntry(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  void main();
+}

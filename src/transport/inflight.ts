@@ -1,0 +1,55 @@
+/**
+ * Tracks interactions being handled (routing, responding and their after-work) so shutdown can
+ * stop taking new work and wait, bounded, for what is already running.
+ */
+export interface InFlight {
+  /** False once `close()` was called: transports refuse new interactions. */
+  readonly accepting: boolean;
+  readonly size: number;
+  /** Runs `work` as one tracked unit; returns its promise. */
+  run<T>(work: () => Promise<T>): Promise<T>;
+  /** Stops accepting new work. */
+  close(): void;
+  /** Resolves true when everything finished, false when `timeoutMs` passed first. */
+  drain(timeoutMs: number): Promise<boolean>;
+}
+
+export function createInFlight(): InFlight {
+  const running = new Set<Promise<unknown>>();
+  let accepting = true;
+  return {
+    get accepting() {
+      return accepting;
+    },
+    get size() {
+      return running.size;
+    },
+    run(work) {
+      const p = (async () => work())();
+      const tracked = p.then(
+        () => undefined,
+        () => undefined,
+      );
+      running.add(tracked);
+      void tracked.then(() => running.delete(tracked));
+      return p;
+    },
+    close() {
+      accepting = false;
+    },
+    async drain(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+        timer.unref();
+      });
+      const all = (async () => {
+        while (running.size > 0) await Promise.all([...running]);
+        return true;
+      })();
+      const done = await Promise.race([all, timeout]);
+      if (timer) clearTimeout(timer);
+      return done;
+    },
+  };
+}
