@@ -24,6 +24,7 @@ import { scopeOf } from '../../src/discord/interaction.js';
 import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
 import { button, ephemeral, row, safe, textDisplay, type Reply } from '../../src/discord/reply.js';
 import type { Scope } from '../../src/store/types.js';
+import { confirmReset } from './misc.js';
 
 /** The spec a blank `/salt new` starts from: one supersaw core at 128 BPM in A minor. */
 export function starterSpec(): Spec {
@@ -213,6 +214,7 @@ export const draftModule: CommandModule = {
   },
   components: {
     async confirm(inv, action) {
+      if (action.what === 'reset') return confirmReset(inv, action);
       if (action.what !== 'replace') return ephemeral(inv.locales.t('common.cancelled'));
       const reply = await start(inv, decodeNewArgs(action.arg ?? ''), true);
       return reply;

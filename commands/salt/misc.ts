@@ -1,4 +1,187 @@
-import type { CommandModule } from '../../src/discord/command.js';
+/**
+ * /salt lint (and the card's Lint button), /salt reset (with its confirmation, answered through
+ * draft.ts's confirm handler) and /salt help, plus a helper other modules use to answer with
+ * an ephemeral Components V2 message that stays within Discord's text budget.
+ */
+import {
+  ApplicationCommandOptionType,
+  ButtonStyle,
+  ComponentType,
+  InteractionResponseType,
+  MessageFlags,
+  type APIApplicationCommandSubcommandOption,
+  type APIMessageTopLevelComponent,
+} from 'discord-api-types/v10';
+import { lintSpec, type LintFinding } from '../../src/domain/lint.js';
+import type { Translator } from '../../src/i18n/index.js';
+import type { CommandModule, Invocation } from '../../src/discord/command.js';
+import { lintText } from '../../src/discord/card.js';
+import type { Action } from '../../src/discord/customId.js';
+import { encodeAction } from '../../src/discord/customId.js';
+import { named } from '../../src/discord/definition.js';
+import { UserError } from '../../src/discord/errors.js';
+import { canManageMessages, scopeOf } from '../../src/discord/interaction.js';
+import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
+import { button, ephemeral, ephemeralV2, row, safe, textDisplay, type OutgoingFile, type Reply } from '../../src/discord/reply.js';
+import type { DraftRecord } from '../../src/store/types.js';
 
-/** Placeholder: filled in by its owner. */
-export const miscModule: CommandModule = { options: [], run: {} };
+/** Shrinks the longest blocks until the texts fit `budget` characters in total. */
+export function fitTexts(texts: string[], budget: number = DISCORD_LIMITS.v2TextTotal - 50): string[] {
+  const out = texts.map((s) => clip(s, DISCORD_LIMITS.textDisplay));
+  let total = out.reduce((n, s) => n + s.length, 0);
+  while (total > budget) {
+    const longest = out.reduce((best, s, i) => (s.length > out[best]!.length ? i : best), 0);
+    out[longest] = clip(out[longest]!, Math.max(1, Math.floor(out[longest]!.length * 0.85)));
+    total = out.reduce((n, s) => n + s.length, 0);
+  }
+  return out;
+}
+
+/** An ephemeral V2 message of text blocks (fitted), optionally with extra components and files. */
+export function v2Texts(texts: string[], extra: APIMessageTopLevelComponent[] = [], files?: OutgoingFile[]): Reply {
+  const blocks = fitTexts(texts.filter((s) => s.length > 0)).map((s) => textDisplay(s));
+  return ephemeralV2([...blocks, ...extra], files);
+}
+
+/** Strips characters that would turn a member's name into markdown. */
+export function plainName(name: string): string {
+  return clip(name.replace(/[*_`~|>@#<\\]/g, ''), 32) || '?';
+}
+
+// ---- lint ----------------------------------------------------------------------------------
+
+const ICON: Record<string, string> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
+
+/** Every finding as one localized line each (with the field it is about). */
+export function lintFindingLines(findings: readonly LintFinding[], tr: Translator): string[] {
+  return findings.map((f) => `${ICON[f.severity] ?? '•'} ${lintText(f, tr)}${f.path ? ` · \`${f.path}\`` : ''}`);
+}
+
+async function lintReply(inv: Invocation): Promise<Reply> {
+  const scope = scopeOf(inv.interaction);
+  const record = await inv.deps.store.drafts.get(scope);
+  if (!record) throw new UserError('errors.noDraft');
+  const tr = inv.locales.t;
+  const findings = lintSpec(record.spec);
+  const count = (s: string) => findings.filter((f) => f.severity === s).length;
+  const summary =
+    findings.length === 0
+      ? tr('card.lintClean')
+      : tr('card.lintSummary', { warnings: count('warning'), errors: count('error'), infos: count('info') });
+  // One block per finding would use many components; group the lines into blocks of up to ~10.
+  const lines = lintFindingLines(findings, tr);
+  const blocks: string[] = [];
+  for (let i = 0; i < lines.length; i += 10) blocks.push(lines.slice(i, i + 10).join('\n'));
+  return v2Texts([`${tr('help.lintHeading', { version: record.version })}\n${summary}`, ...blocks, tr('help.lintFooter')]);
+}
+
+// ---- reset ---------------------------------------------------------------------------------
+
+function mayReset(inv: Invocation, record: DraftRecord): boolean {
+  return record.createdBy.id === inv.actor.id || canManageMessages(inv.interaction);
+}
+
+async function askReset(inv: Invocation): Promise<Reply> {
+  const scope = scopeOf(inv.interaction);
+  const record = await inv.deps.store.drafts.get(scope);
+  if (!record) throw new UserError('errors.noDraft');
+  const tr = inv.locales.t;
+  if (!mayReset(inv, record)) throw new UserError('errors.notAllowed', { action: tr('help.resetAction') });
+  return ephemeral(tr('help.resetAsk', { version: record.version, creator: plainName(record.createdBy.name) }), [
+    row(
+      button(encodeAction({ kind: 'confirm', what: 'reset', arg: String(record.version) }), tr('help.resetButton'), ButtonStyle.Danger),
+      button(encodeAction({ kind: 'cancel' }), tr('common.cancel')),
+    ),
+  ]);
+}
+
+/**
+ * The Reset confirmation (draft.ts's confirm handler delegates `what: 'reset'` here): checks the
+ * permission again on the server, deletes the draft and its history, and turns the card into a
+ * note saying it was reset.
+ */
+export async function confirmReset(inv: Invocation, _action: Extract<Action, { kind: 'confirm' }>): Promise<Reply> {
+  const scope = scopeOf(inv.interaction);
+  const record = await inv.deps.store.drafts.get(scope);
+  if (!record) throw new UserError('errors.noDraft');
+  const tr = inv.locales.t;
+  if (!mayReset(inv, record)) throw new UserError('errors.notAllowed', { action: tr('help.resetAction') });
+  await inv.deps.store.drafts.delete(scope, inv.actor);
+  const { deps, locales, actor } = inv;
+  const cardId = record.cardMessageId;
+  return {
+    response: { type: InteractionResponseType.UpdateMessage, data: safe({ content: tr('help.resetDone'), components: [] }) },
+    after: async () => {
+      if (!cardId) return;
+      try {
+        await deps.api.editMessage(scope.channelId, cardId, {
+          flags: MessageFlags.IsComponentsV2,
+          components: [
+            {
+              type: ComponentType.Container,
+              accent_color: 0x99aab5,
+              components: [textDisplay(locales.tg('help.resetCard', { by: plainName(actor.name) }))],
+            },
+          ],
+          allowed_mentions: { parse: [] },
+        });
+      } catch (error) {
+        deps.log.warn({ guildId: scope.guildId, channelId: scope.channelId, err: String(error) }, 'could not mark the card as reset');
+      }
+    },
+  };
+}
+
+// ---- help ----------------------------------------------------------------------------------
+
+interface SubcommandInfo {
+  path: string;
+  description: string;
+}
+
+/** Every /salt subcommand path with its description in a locale (read from the registry). */
+async function subcommands(locale: string): Promise<SubcommandInfo[]> {
+  // Imported lazily: the registry imports this module.
+  const { saltCommand } = await import('../index.js');
+  const out: SubcommandInfo[] = [];
+  type Opt = { type: number; name: string; description: string; description_localizations?: Record<string, string | null> | null; options?: Opt[] };
+  const describe = (o: Opt) => o.description_localizations?.[locale] ?? o.description;
+  for (const o of saltCommand.options as unknown as Opt[]) {
+    if (o.type === ApplicationCommandOptionType.SubcommandGroup) {
+      for (const sub of o.options ?? []) out.push({ path: `${o.name} ${sub.name}`, description: describe(sub) });
+    } else if (o.type === ApplicationCommandOptionType.Subcommand) {
+      out.push({ path: o.name, description: describe(o) });
+    }
+  }
+  return out;
+}
+
+async function helpReply(inv: Invocation): Promise<Reply> {
+  const tr = inv.locales.t;
+  const lines = (await subcommands(inv.locales.user)).map((c) => {
+    const key = `help.examples.${c.path}`;
+    const example = tr(key);
+    return example === key ? tr('help.commandLine', { path: c.path, text: c.description }) : `• ${example}`;
+  });
+  return v2Texts([
+    `${tr('help.title')}\n${tr('help.what')}`,
+    `${tr('help.stepsHeading')}\n${tr('help.steps')}\n-# ${tr('help.cardHint')}`,
+    `${tr('help.commandsHeading')}\n${lines.join('\n')}`,
+  ]);
+}
+
+const lintOption: APIApplicationCommandSubcommandOption = { type: ApplicationCommandOptionType.Subcommand, ...named('salt.lint') };
+const resetOption: APIApplicationCommandSubcommandOption = { type: ApplicationCommandOptionType.Subcommand, ...named('salt.reset') };
+const helpOption: APIApplicationCommandSubcommandOption = { type: ApplicationCommandOptionType.Subcommand, ...named('salt.help') };
+
+export const miscModule: CommandModule = {
+  options: [lintOption, resetOption, helpOption],
+  run: {
+    lint: (inv) => lintReply(inv),
+    reset: (inv) => askReset(inv),
+    help: (inv) => helpReply(inv),
+  },
+  cardSteps: {
+    lint: (inv) => lintReply(inv),
+  },
+};
