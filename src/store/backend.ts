@@ -8,6 +8,14 @@ import type { Keyv } from 'keyv';
 import { StoreError, StoreUnavailableError } from './errors.js';
 import type { StoreKind, StoreStats } from './types.js';
 
+/**
+ * What a backend returns for a stored value it cannot even decode (not JSON, wrong Redis type, …);
+ * the facade turns it into StoreCorruptError, or ignores it when it is about to replace/delete it.
+ */
+export class Unreadable {
+  constructor(readonly detail: string) {}
+}
+
 /** One write of an atomic step: `value: undefined` deletes the key. `ttlMs` undefined = no expiry. */
 export interface Write {
   key: string;
@@ -125,10 +133,8 @@ export class LocalBackend implements Backend {
   async write(writes: Write[]): Promise<void> {
     this.#checkOpen();
     try {
-      for (const w of writes) {
-        if (w.value === undefined) await this.#keyv.delete(w.key);
-        else await this.#keyv.set(w.key, w.value, w.ttlMs);
-      }
+      // Started together so that all of them reach the data before the next save (keyv-file batches saves).
+      await Promise.all(writes.map((w) => (w.value === undefined ? this.#keyv.delete(w.key) : this.#keyv.set(w.key, w.value, w.ttlMs))));
     } catch (error) {
       throw asStoreError(error, 'write failed');
     }

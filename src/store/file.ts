@@ -1,7 +1,8 @@
 /**
  * The embedded store: Keyv over keyv-file, one JSON file. Hardened around keyv-file's weak spots:
  *  - a lock file (with the owner's pid) so a second process cannot silently overwrite the data;
- *    a stale lock of a dead process is taken over;
+ *    a stale lock of a dead process is taken over (pids are only checked on this host / in this
+ *    container: two containers sharing one volume are not detected);
  *  - an unreadable data file refuses to open (keyv-file would start empty and overwrite it);
  *  - saves go to a temporary file renamed over the data file, so a crash mid-write keeps the old file.
  */
@@ -54,7 +55,7 @@ function acquireLock(lockPath: string): () => void {
           `${lockPath} is held by process ${owner}: the file store may be used by one process only (use Redis to run several)`,
         );
       }
-      // Stale (dead owner, garbage, or our own pid from an unclean close in this process): take over.
+      // Stale: a dead owner, garbage, or our own pid left by an earlier run (e.g. pid 1 in a restarted container).
       try {
         unlinkSync(lockPath);
       } catch {
@@ -91,10 +92,21 @@ interface KeyvFileInternals {
   _savePromise?: Promise<void>;
 }
 
+/** Files opened by this process (a lock holding our own pid is otherwise taken for a stale one). */
+const openInThisProcess = new Set<string>();
+
 export function createFileBackend(options: { filePath?: string; namespaceLabel: string }): LocalBackend {
   const filePath = path.resolve(options.filePath ?? DEFAULT_FILE_PATH);
+  if (openInThisProcess.has(filePath)) {
+    throw new StoreUnavailableError(`${filePath} is already open in this process: the file store may be used by one store at a time`);
+  }
   mkdirSync(path.dirname(filePath), { recursive: true });
-  const release = acquireLock(`${filePath}.lock`);
+  const lock = acquireLock(`${filePath}.lock`);
+  openInThisProcess.add(filePath);
+  const release = () => {
+    openInThisProcess.delete(filePath);
+    lock();
+  };
   try {
     checkReadable(filePath);
     // writeDelay batches saves; every awaited write still waits for its save to reach the disk.

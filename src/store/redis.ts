@@ -3,7 +3,8 @@
  * creates and tunes, so an outage is an error you can report instead of a silent `undefined`:
  *  - `disableOfflineQueue`: while the connection is down, commands fail at once (ClientOfflineError)
  *    instead of queueing until Redis comes back;
- *  - `commandOptions.timeout`: a command without a reply fails after commandTimeoutMs;
+ *  - a deadline of commandTimeoutMs on every call (node-redis' own `commandOptions.timeout`, also
+ *    set, only covers commands not yet written to the socket, so a frozen server would hang us);
  *  - `socket.connectTimeout` + a reconnect strategy that backs off to reconnectMaxDelayMs and never
  *    gives up, so the store heals by itself once Redis is back;
  *  - 'error' listeners on the client and on Keyv: connection errors are logged (once per outage),
@@ -11,18 +12,18 @@
  *  - Keyv/KeyvRedis `throwOnErrors`/`throwOnConnectError` for the writes that go through Keyv.
  * All these options live in `REDIS_DEFAULTS` and `redisClientOptions()` below.
  *
- * Atomic updates: values are read raw (MGET) and written by one Lua script that compares every
- * key's current raw value with what was read (the value includes the record's version, card
- * message, ballots …) and only then writes all keys — draft and history change together or not at
+ * Atomic updates: values are read raw (READ_SCRIPT) and written by one Lua script (CAS_SCRIPT)
+ * that compares every key's current raw value with what was read (the value includes the record's
+ * version, card message, ballots …) and only then writes all keys — draft and history change together or not at
  * all. On a conflict the caller's function is re-run on fresh values, with jittered back-off, at most
  * casMaxAttempts times (then StoreBusyError). Values are stored in Keyv's envelope
  * (`{"value":…,"expires":…}` via Keyv's own serializer) so Keyv reads what the script writes.
  */
-import { createClient, ErrorReply, type RedisClientType } from '@redis/client';
+import { createClient, type RedisClientType } from '@redis/client';
 import { createKeyv } from '@keyv/redis';
 import type { Keyv } from 'keyv';
-import { asStoreError, KeyedQueue, type AtomicFn, type Backend, type Write } from './backend.js';
-import { StoreBusyError, StoreCorruptError, StoreError, StoreUnavailableError } from './errors.js';
+import { asStoreError, KeyedQueue, Unreadable, type AtomicFn, type Backend, type Write } from './backend.js';
+import { StoreBusyError, StoreError, StoreUnavailableError } from './errors.js';
 import type { RedisTuning, StoreLogger, StoreStats } from './types.js';
 
 export const REDIS_DEFAULTS: RedisTuning = {
@@ -53,20 +54,33 @@ export function redisClientOptions(url: string, tuning: RedisTuning) {
 }
 
 /**
- * Compare-and-set over all KEYS. ARGV[1..n]: '' = expect missing, '=' .. raw = expect exactly raw.
- * Then per key three args: op ('S' set, 'D' delete, 'K' keep), value, ttl in ms (0 = none).
- * Returns 1 when written, 0 on conflict.
+ * A key's state as one string: 'N' missing, 'S' .. raw for a string value, 'T' .. type for any
+ * other Redis type (foreign data). Reads and compare-and-set use the same tokens.
  */
-export const CAS_SCRIPT = `
+const TOKEN_FN = `
+local function token(key)
+  local t = redis.call('TYPE', key)['ok']
+  if t == 'none' then return 'N' end
+  if t == 'string' then return 'S' .. redis.call('GET', key) end
+  return 'T' .. t
+end
+`;
+
+/** Returns the token of every KEY. */
+export const READ_SCRIPT = `${TOKEN_FN}
+local out = {}
+for i = 1, #KEYS do out[i] = token(KEYS[i]) end
+return out
+`;
+
+/**
+ * Compare-and-set over all KEYS. ARGV[1..n]: the token each key had when read. Then per key three
+ * args: op ('S' set, 'D' delete, 'K' keep), value, ttl in ms (0 = none). 1 = written, 0 = conflict.
+ */
+export const CAS_SCRIPT = `${TOKEN_FN}
 local n = #KEYS
 for i = 1, n do
-  local cur = redis.call('GET', KEYS[i])
-  local exp = ARGV[i]
-  if exp == '' then
-    if cur then return 0 end
-  elseif cur ~= string.sub(exp, 2) then
-    return 0
-  end
+  if token(KEYS[i]) ~= ARGV[i] then return 0 end
 end
 for i = 1, n do
   local base = n + (i - 1) * 3
@@ -95,11 +109,8 @@ function redactUrl(url: string): string {
   }
 }
 
-function mapRedisError(error: unknown, key: string, what: string): StoreError {
-  if (error instanceof StoreError) return error;
-  if (error instanceof ErrorReply && error.message.includes('WRONGTYPE')) {
-    return new StoreCorruptError(key, 'holds a Redis value of another type (foreign data?)', { cause: error });
-  }
+/** Every client failure (offline, timeout, closed socket, server error reply) is StoreUnavailableError. */
+function mapRedisError(error: unknown, what: string): StoreError {
   return asStoreError(error, `redis ${what}`);
 }
 
@@ -180,16 +191,39 @@ export class RedisBackend implements Backend {
     if (this.#closed) throw new StoreUnavailableError('the store is closed');
   }
 
-  async #decode(key: string, raw: string | null | undefined): Promise<unknown> {
-    if (raw === null || raw === undefined) return undefined;
+  /** Runs one client call with a deadline; every failure becomes a StoreError. */
+  async #call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    this.#checkOpen();
+    const ms = this.#tuning.commandTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const pending = run();
+      pending.catch(() => {}); // may settle after the deadline; nobody listens then
+      return await Promise.race([
+        pending,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new StoreUnavailableError(`redis ${what}: no reply within ${ms} ms`)), ms);
+        }),
+      ]);
+    } catch (error) {
+      throw mapRedisError(error, what);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Decodes a READ_SCRIPT token: undefined when missing, Unreadable when not ours. */
+  async #decode(token: string): Promise<unknown> {
+    if (token === 'N') return undefined;
+    if (token.startsWith('T')) return new Unreadable(`holds a Redis ${token.slice(1)}, not a value saltbot writes (foreign data?)`);
     let data: unknown;
     try {
-      data = await this.#keyv.deserialize!(raw);
-    } catch (error) {
-      throw new StoreCorruptError(key, 'not JSON', { cause: error });
+      data = await this.#keyv.deserialize!(token.slice(1));
+    } catch {
+      return new Unreadable('not JSON');
     }
     if (typeof data !== 'object' || data === null || !('value' in data)) {
-      throw new StoreCorruptError(key, 'not a value written by saltbot (no Keyv envelope)');
+      return new Unreadable('not a value written by saltbot (no Keyv envelope)');
     }
     const { value, expires } = data as { value: unknown; expires?: unknown };
     if (typeof expires === 'number' && expires < Date.now()) return undefined;
@@ -203,37 +237,29 @@ export class RedisBackend implements Backend {
     return serialized;
   }
 
-  async #readRaw(keys: string[]): Promise<(string | null)[]> {
-    this.#checkOpen();
-    try {
-      return (await this.#client.mGet(keys)) as (string | null)[];
-    } catch (error) {
-      throw mapRedisError(error, keys[0] ?? '', 'read');
-    }
+  async #readTokens(keys: string[]): Promise<string[]> {
+    const reply = await this.#call('read', () => this.#client.eval(READ_SCRIPT, { keys }));
+    if (!Array.isArray(reply) || reply.length !== keys.length) throw new StoreUnavailableError('redis read: unexpected reply');
+    return reply.map(String);
   }
 
   async read(keys: string[]): Promise<unknown[]> {
-    const raws = await this.#readRaw(keys);
-    return Promise.all(keys.map((key, i) => this.#decode(key, raws[i])));
+    const tokens = await this.#readTokens(keys);
+    return Promise.all(tokens.map((token) => this.#decode(token)));
   }
 
   async write(writes: Write[]): Promise<void> {
-    this.#checkOpen();
     for (const w of writes) {
-      try {
-        if (w.value === undefined) await this.#keyv.delete(w.key);
-        else await this.#keyv.set(w.key, w.value, w.ttlMs);
-      } catch (error) {
-        throw mapRedisError(error, w.key, 'write');
-      }
+      if (w.value === undefined) await this.#call('write', () => this.#keyv.delete(w.key));
+      else await this.#call('write', () => this.#keyv.set(w.key, w.value, w.ttlMs));
     }
   }
 
   atomic<T>(keys: string[], fn: AtomicFn<T>): Promise<T> {
     return this.#queue.run(keys, async () => {
       for (let attempt = 1; ; attempt++) {
-        const raws = await this.#readRaw(keys);
-        const current = await Promise.all(keys.map((key, i) => this.#decode(key, raws[i])));
+        const tokens = await this.#readTokens(keys);
+        const current = await Promise.all(tokens.map((token) => this.#decode(token)));
         const step = await fn(current);
         const ops: string[] = keys.map(() => 'K');
         const values: string[] = keys.map(() => '');
@@ -249,15 +275,9 @@ export class RedisBackend implements Backend {
             ttls[index] = String(w.ttlMs && w.ttlMs > 0 ? Math.ceil(w.ttlMs) : 0);
           }
         }
-        const args = raws.map((raw) => (raw === null ? '' : `=${raw}`));
+        const args = [...tokens];
         keys.forEach((_, i) => args.push(ops[i]!, values[i]!, ttls[i]!));
-        let written: unknown;
-        try {
-          this.#checkOpen();
-          written = await this.#client.eval(CAS_SCRIPT, { keys, arguments: args });
-        } catch (error) {
-          throw mapRedisError(error, keys[0] ?? '', 'write');
-        }
+        const written = await this.#call('write', () => this.#client.eval(CAS_SCRIPT, { keys, arguments: args }));
         if (written === 1) return step.result;
         this.stats.casRetries++;
         if (attempt >= this.#tuning.casMaxAttempts) throw new StoreBusyError(keys[0] ?? '', attempt);
@@ -267,23 +287,14 @@ export class RedisBackend implements Backend {
   }
 
   async ping(): Promise<number> {
-    this.#checkOpen();
     const started = performance.now();
-    try {
-      await this.#client.ping();
-    } catch (error) {
-      throw mapRedisError(error, '', 'ping');
-    }
+    await this.#call('ping', () => this.#client.ping());
     return performance.now() - started;
   }
 
   async putRaw(key: string, value: unknown): Promise<void> {
-    try {
-      if (typeof value === 'string') await this.#client.set(key, value);
-      else await this.#keyv.set(key, value);
-    } catch (error) {
-      throw mapRedisError(error, key, 'write');
-    }
+    if (typeof value === 'string') await this.#call('write', () => this.#client.set(key, value));
+    else await this.#call('write', () => this.#keyv.set(key, value));
   }
 
   async close(): Promise<void> {

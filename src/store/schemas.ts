@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SpecSchema } from '../domain/spec.js';
 import { PresetNameSchema } from '../domain/preset.js';
 import { LIMITS } from '../domain/spec.js';
+import { Unreadable } from './backend.js';
 import { InvalidRecordError, StoreCorruptError } from './errors.js';
 import type { DraftRecord, HistoryEntry, JsonValue, SavedPreset, VoteRecord } from './types.js';
 
@@ -81,6 +82,7 @@ function describeIssues(error: z.ZodError): string {
 /** Validates a stored value; undefined stays undefined (missing). */
 export function readAs<T>(schema: z.ZodType<T, unknown>, key: string, value: unknown): T | undefined {
   if (value === undefined || value === null) return undefined;
+  if (value instanceof Unreadable) throw new StoreCorruptError(key, value.detail);
   const result = schema.safeParse(value);
   if (!result.success) throw new StoreCorruptError(key, describeIssues(result.error));
   return result.data;

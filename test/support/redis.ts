@@ -4,7 +4,7 @@
  *
  *   const redis = await startRedis();            // no persistence
  *   const redis = await startRedis({ persist: true }); // AOF (fsync always): data survives kill()+restart()
- *   redis.url, redis.port, await redis.kill(), await redis.restart(), await redis.stop()
+ *   redis.url, redis.port, await redis.kill(), await redis.restart(), redis.pause(), redis.resume(), await redis.stop()
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +21,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts again on the same port and dir. */
   restart(): Promise<void>;
+  /** SIGSTOP: the server keeps its sockets open but stops answering (a frozen host). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
@@ -104,6 +108,7 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
     port,
     async stop() {
       if (child) {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         await exited(child);
       }
@@ -114,6 +119,12 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
         child.kill('SIGKILL');
         await exited(child);
       }
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
     async restart() {
       if (child && child.exitCode === null && child.signalCode === null) {
