@@ -20,6 +20,7 @@ import { encodeAction } from '../../src/discord/customId.js';
 import { named } from '../../src/discord/definition.js';
 import { UserError } from '../../src/discord/errors.js';
 import { validated } from '../../src/discord/forms.js';
+import { confirmRemove } from './edit.js';
 import { scopeOf } from '../../src/discord/interaction.js';
 import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
 import { button, ephemeral, row, safe, textDisplay, type Reply } from '../../src/discord/reply.js';
@@ -215,6 +216,7 @@ export const draftModule: CommandModule = {
   components: {
     async confirm(inv, action) {
       if (action.what === 'reset') return confirmReset(inv, action);
+      if (action.what === 'remove') return confirmRemove(inv, action);
       if (action.what !== 'replace') return ephemeral(inv.locales.t('common.cancelled'));
       const reply = await start(inv, decodeNewArgs(action.arg ?? ''), true);
       return reply;

@@ -195,7 +195,7 @@ export async function submitForm(
 export function savedLines(outcome: SubmitOutcome, tr: Translator, part: string): string[] {
   const lines = [tr('common.saved', { part, version: outcome.record.version })];
   if (outcome.changedUnder.length) {
-    lines.push(tr('common.changedUnder', { names: outcome.others.join(', ') || '—', fields: outcome.changedUnder.join(', ') }));
+    lines.push(tr('common.changedUnderYou', { names: outcome.others.join(', ') || '—', fields: outcome.changedUnder.join(', ') }));
   }
   if (outcome.conflicts.length) {
     lines.push(tr('common.conflict', { names: outcome.others.join(', ') || '—', fields: outcome.conflicts.join(', ') }));
