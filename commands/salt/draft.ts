@@ -26,6 +26,7 @@ import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
 import { button, ephemeral, row, safe, textDisplay, type Reply } from '../../src/discord/reply.js';
 import type { Scope } from '../../src/store/types.js';
 import { confirmReset } from './misc.js';
+import { publishConfirmed } from './publish.js';
 
 /** The spec a blank `/salt new` starts from: one supersaw core at 128 BPM in A minor. */
 export function starterSpec(): Spec {
@@ -217,6 +218,7 @@ export const draftModule: CommandModule = {
     async confirm(inv, action) {
       if (action.what === 'reset') return confirmReset(inv, action);
       if (action.what === 'remove') return confirmRemove(inv, action);
+      if (action.what === 'publish') return publishConfirmed(inv, action.arg);
       if (action.what !== 'replace') return ephemeral(inv.locales.t('common.cancelled'));
       const reply = await start(inv, decodeNewArgs(action.arg ?? ''), true);
       return reply;
