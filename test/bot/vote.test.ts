@@ -20,7 +20,7 @@ const scope = { guildId: DEFAULT_IDS.guild, channelId: DEFAULT_IDS.channel };
 const MANAGE_MESSAGES = String(1n << 13n);
 const TIE_RULE = 'Ties go to the option listed first';
 
-type Data = { flags?: number; content?: string; components?: unknown[] };
+type Data = { flags?: number; content?: string; components?: unknown[]; allowed_mentions?: unknown };
 const dataOf = (reply: Reply): Data => (reply.response as { data?: Data }).data ?? {};
 const text = (v: unknown): string => JSON.stringify(v);
 
