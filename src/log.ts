@@ -37,7 +37,7 @@ export interface AppLogger extends Logger {
 }
 
 const SECRET_KEY = /(token|authorization|secret|password|passwd|signature|api[-_]?key|private[-_]?key|^key$|cookie)/i;
-const USER_TEXT_KEY = /^(content|text|value|values|options|components|body|data|prompt|spec|title|description|label|reason|query)$/i;
+const USER_TEXT_KEY = /^(content|text|value|values|options|components|body|data|prompt|spec|title|description|label|query)$/i;
 /** A Discord bot token: base64 id . timestamp . hmac */
 const BOT_TOKEN = /\b[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}\b/g;
 /** Interaction / webhook tokens in URLs (…/webhooks/<app>/<token>/…, …/interactions/<id>/<token>/…). */

@@ -2,7 +2,8 @@
  * The bot process (`npm start` = node dist/src/main.js):
  *
  *   configuration (fail fast, every problem listed) → store (Redis or file; one line saying
- *   which) → REST + DiscordApi → vote scheduler → router → command registration → transport
+ *   which) → REST + DiscordApi → vote scheduler (re-arms open votes) → router → command
+ *   registration → transport
  *   (gateway, with /healthz on PORT; or the HTTP interactions endpoint on PORT/HOST).
  *
  * SIGTERM/SIGINT: stop taking interactions, wait (at most 10 s) for those in flight and their
@@ -15,9 +16,11 @@ import { REST } from '@discordjs/rest';
 import { registry } from '../commands/index.js';
 import { outdatedReply } from '../commands/salt/draft.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import type { Deps, VoteScheduler } from './discord/deps.js';
+import { closeVoteOnTimer } from '../commands/salt/vote.js';
+import type { Deps } from './discord/deps.js';
 import { createDiscordApi } from './discord/restApi.js';
 import { createRouter } from './discord/router.js';
+import { createVoteScheduler, type RunningVoteScheduler } from './discord/voteScheduler.js';
 import { createLogger, type AppLogger } from './log.js';
 import { registerCommands } from './register.js';
 import { createStore, type Store } from './store/index.js';
@@ -37,23 +40,6 @@ export interface RunningBot {
   stop(reason: string): Promise<void>;
 }
 
-/**
- * Vote deadlines.
- * TODO(vote scheduler): replace with `createVoteScheduler(...)` from src/discord/voteScheduler.ts
- * (start() re-arms open votes from the store, stop() clears timers; deadlines call
- * `closeVoteById` from commands/salt/vote.ts) once that module exists. Until then deadlines are
- * only logged; votes can still be closed by hand.
- */
-function createPlaceholderVoteScheduler(log: AppLogger): VoteScheduler & { start(): Promise<void>; stop(): void } {
-  return {
-    schedule(voteId, closesAt) {
-      log.warn({ voteId, closesAt }, 'vote scheduler not wired yet: the deadline will not close the vote automatically');
-    },
-    async start() {},
-    stop() {},
-  };
-}
-
 export async function startBot(config: Config, log: AppLogger): Promise<RunningBot> {
   const store = await createStore({
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : { filePath: config.SALT_DATA_FILE }),
@@ -65,7 +51,7 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
   const inflight = createInFlight();
   let gateway: GatewayTransport | undefined;
   let server: Server | undefined;
-  let votes: ReturnType<typeof createPlaceholderVoteScheduler> | undefined;
+  let votes: RunningVoteScheduler | undefined;
 
   const cleanup = async (): Promise<void> => {
     await gateway?.close().catch(() => undefined);
@@ -79,15 +65,19 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
     rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'));
     const api = createDiscordApi(rest, config.DISCORD_APPLICATION_ID);
 
-    votes = createPlaceholderVoteScheduler(log);
+    // The scheduler needs a closer and the closer needs deps: bind late.
+    let scheduler: RunningVoteScheduler | undefined;
     const deps: Deps = {
       store,
       api,
       log,
       now: Date.now,
-      votes,
+      votes: { schedule: (voteId, closesAt) => scheduler?.schedule(voteId, closesAt) },
       editRatePerMinute: config.SALT_EDIT_RATE_PER_MINUTE,
     };
+    const closeOnTimer = closeVoteOnTimer(deps);
+    // Deadline closes count as in-flight work, so shutdown waits for one that already started.
+    scheduler = votes = createVoteScheduler(deps, (voteId) => inflight.run(() => closeOnTimer(voteId)));
     const router = createRouter(registry, deps, (inv) => outdatedReply(inv));
 
     try {
@@ -105,6 +95,7 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
       log.error({ err: error instanceof Error ? error.message : String(error) }, 'command registration failed');
     }
 
+    // Re-arms open votes' deadlines; closes those that passed while the bot was down.
     await votes.start();
 
     let url: string | undefined;
@@ -140,6 +131,7 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
         stopping ??= (async () => {
           log.info({ reason, inFlight: inflight.size }, 'shutting down');
           inflight.close();
+          votes?.stop();
           // No new interactions: the gateway disconnects, the HTTP server stops accepting connections.
           await gateway?.close().catch((error: unknown) => log.warn({ err: String(error) }, 'gateway close failed'));
           const closing = server ? closeServer(server) : Promise.resolve();
@@ -147,7 +139,6 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
           if (!drained) log.warn({ inFlight: inflight.size }, `interactions still running after ${SHUTDOWN_GRACE_MS} ms; stopping anyway`);
           server?.closeAllConnections();
           await closing;
-          votes?.stop();
           await store.close();
           log.info({}, 'stopped');
         })();
