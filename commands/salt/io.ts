@@ -151,7 +151,7 @@ async function importReply(inv: Invocation<APIChatInputApplicationCommandInterac
 
   if (typeof json === 'string') {
     if (json.length > IMPORT_MAX_CHARS || Buffer.byteLength(json, 'utf8') > IMPORT_MAX_BYTES) {
-      throw new UserError('io.tooLarge', { size: `${json.length} characters`, max: `${IMPORT_MAX_CHARS} characters` });
+      throw new UserError('io.tooLarge', { size: tr('io.chars', { count: json.length }), max: tr('io.chars', { count: IMPORT_MAX_CHARS }) });
     }
     const line = await applyImport(inv, readImport(json, tr));
     return { ...ephemeral(line), after: () => refreshCard(deps, scope, locales.guild) };
