@@ -388,6 +388,35 @@ describe('saltbot process end to end', () => {
   scenario('gateway');
   scenario('http');
 
+  it('GIVEN `npm run register` (node dist/src/register.js) WHEN run THEN it PUTs the commands and exits 0', async () => {
+    const standin = await startStandin();
+    const dir = mkdtempSync(join(tmpdir(), 'saltbot-e2e-register-'));
+    try {
+      const child = spawn(process.execPath, [join(root, 'dist/src/register.js')], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          DISCORD_TOKEN: standin.token,
+          DISCORD_APPLICATION_ID: standin.applicationId,
+          DISCORD_API_URL: standin.apiBase,
+          SALT_DATA_FILE: join(dir, 'data.json'),
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      expect(await new Promise<number | null>((resolve) => child.once('exit', resolve))).toBe(0);
+      expect(out).toContain('Registered 1 command(s) (global)');
+      expect(standin.requests.filter((r) => r.method === 'PUT').map((r) => r.route)).toEqual(['PUT /applications/:app/commands']);
+      expect(out).not.toContain(standin.token);
+    } finally {
+      await standin.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('GIVEN a broken configuration WHEN started THEN it lists every problem and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'saltbot-e2e-config-'));
     try {
