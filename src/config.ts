@@ -28,14 +28,16 @@ export const ConfigSchema = z
     SALT_EDIT_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(10000).default(30),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     SALT_PRETTY_LOGS: bool.default(false),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.DISCORD_TOKEN) ctx.addIssue({ code: 'custom', path: ['DISCORD_TOKEN'], message: 'is required' });
-    if (!env.DISCORD_APPLICATION_ID) ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required' });
-    if (env.SALT_TRANSPORT === 'http' && !env.DISCORD_PUBLIC_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['DISCORD_PUBLIC_KEY'], message: 'is required when SALT_TRANSPORT=http' });
-    }
   });
+
+/** Required settings, checked on the raw environment so they are reported with every other problem. */
+function missingRequired(env: Record<string, string>): string[] {
+  const out: string[] = [];
+  if (!env.DISCORD_TOKEN) out.push('DISCORD_TOKEN: is required');
+  if (!env.DISCORD_APPLICATION_ID) out.push('DISCORD_APPLICATION_ID: is required');
+  if (env.SALT_TRANSPORT === 'http' && !env.DISCORD_PUBLIC_KEY) out.push('DISCORD_PUBLIC_KEY: is required when SALT_TRANSPORT=http');
+  return out;
+}
 
 export type Config = z.infer<typeof ConfigSchema> & { DISCORD_TOKEN: string; DISCORD_APPLICATION_ID: string };
 
@@ -48,11 +50,13 @@ export class ConfigError extends Error {
 
 /** Parses an environment; throws ConfigError listing every problem. Empty strings count as unset. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')) as Record<string, string>;
   const result = ConfigSchema.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`)),
+    ...missingRequired(cleaned),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data as Config;
 }
 
