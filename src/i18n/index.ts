@@ -75,7 +75,60 @@ export function t(locale: string | undefined | null, key: MessageKey | (string &
   const loc = resolveLocale(locale);
   const template = catalog(loc).get(key) ?? catalog(DEFAULT_LOCALE).get(key);
   if (template === undefined) return key;
-  return format(template, params);
+  return localizeCommandRefs(format(template, params), loc);
+}
+
+interface CommandNode {
+  readonly localized: string;
+  readonly children: Map<string, CommandNode>;
+}
+
+const commandTrees = new Map<Locale, CommandNode>();
+
+/** The command tree of a locale, keyed by en-US names (from commands.json). */
+function commandTree(locale: Locale): CommandNode {
+  let tree = commandTrees.get(locale);
+  if (tree) return tree;
+  const en = readJson(DEFAULT_LOCALE, 'commands');
+  const loc = readJson(locale, 'commands');
+  const build = (enNode: Tree, locNode: Tree | undefined): CommandNode => {
+    const children = new Map<string, CommandNode>();
+    for (const [key, value] of Object.entries(enNode)) {
+      if (typeof value === 'string' || typeof value.name !== 'string') continue;
+      const sub = locNode?.[key];
+      children.set(value.name, build(value, typeof sub === 'object' ? sub : undefined));
+    }
+    const localized = typeof locNode?.name === 'string' ? locNode.name : typeof enNode.name === 'string' ? enNode.name : '';
+    return { localized, children };
+  };
+  tree = build(en, loc);
+  commandTrees.set(locale, tree);
+  return tree;
+}
+
+/**
+ * Messages mention commands in their en-US spelling (`/salt preset apply name:calling`). Discord
+ * shows members their locale's command names, so references are rewritten to match: subcommand
+ * names and `option:` names are replaced by the locale's names.
+ */
+export function localizeCommandRefs(text: string, locale: Locale): string {
+  if (locale === DEFAULT_LOCALE || !text.includes('/')) return text;
+  const root = commandTree(locale);
+  return text.replace(/\/([\p{Ll}\p{N}_-]+)((?:\s+[\p{Ll}\p{N}_'-]+:?)*)/gu, (whole, name: string, rest: string) => {
+    let node = root.children.get(name);
+    if (!node) return whole;
+    let out = `/${node.localized}`;
+    const tokens = rest.match(/\s+[\p{Ll}\p{N}_'-]+:?/gu) ?? [];
+    let i = 0;
+    for (; i < tokens.length; i++) {
+      const m = /^(\s+)([^:]+)(:?)$/u.exec(tokens[i]!)!;
+      const child: CommandNode | undefined = node.children.get(m[2]!);
+      if (!child) break;
+      out += `${m[1]}${child.localized}${m[3]}`;
+      if (!m[3]) node = child;
+    }
+    return out + tokens.slice(i).join('');
+  });
 }
 
 /** Whether a key exists (for dynamic keys such as lint messages). */

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saltCommand } from '../../commands/index.js';
-import { LOCALES, catalog, format, resolveLocale, t } from '../../src/i18n/index.js';
+import { LOCALES, catalog, commandLocalizations, format, localizeCommandRefs, resolveLocale, t } from '../../src/i18n/index.js';
 import { COMMAND_NAME_REGEX, DISCORD_LIMITS } from '../../src/discord/limits.js';
 import { projectRoot } from '../../src/util/root.js';
 
@@ -106,4 +106,22 @@ describe('translation helpers', () => {
       }
     }
   });
+});
+
+describe('command references in messages', () => {
+  it('GIVEN en-US WHEN a message names a command THEN it is left as written', () => {
+    expect(localizeCommandRefs('Use `/salt preset apply name:calling`.', 'en-US')).toBe('Use `/salt preset apply name:calling`.');
+  });
+
+  for (const locale of LOCALES.filter((l) => l !== 'en-US')) {
+    it(`GIVEN ${locale} WHEN a message names a command THEN the subcommand and option names are the ones Discord shows in ${locale}`, () => {
+      const apply = commandLocalizations('salt.preset.apply.name')[locale] ?? 'apply';
+      const group = commandLocalizations('salt.preset.name')[locale] ?? 'preset';
+      const opt = commandLocalizations('salt.preset.apply.nameOption.name')[locale] ?? 'name';
+      const out = localizeCommandRefs('Use `/salt preset apply name:calling` now, or /salt unknown.', locale);
+      expect(out).toBe(`Use \`/salt ${group} ${apply} ${opt}:calling\` now, or /salt unknown.`);
+      const fresh = commandLocalizations('salt.new.name')[locale] ?? 'new';
+      expect(t(locale, 'errors.noDraft')).toContain(`/salt ${fresh}`);
+    });
+  }
 });
