@@ -114,18 +114,18 @@ function commandTree(locale: Locale): CommandNode {
 export function localizeCommandRefs(text: string, locale: Locale): string {
   if (locale === DEFAULT_LOCALE || !text.includes('/')) return text;
   const root = commandTree(locale);
-  return text.replace(/\/([\p{Ll}\p{N}_-]+)((?:\s+[\p{Ll}\p{N}_'-]+:?)*)/gu, (whole, name: string, rest: string) => {
+  return text.replace(/\/([\p{Ll}\p{N}_-]+)((?:\s+[\p{Ll}\p{N}_'-]+(?::[^\s`]*)?)*)/gu, (whole, name: string, rest: string) => {
     let node = root.children.get(name);
     if (!node) return whole;
     let out = `/${node.localized}`;
-    const tokens = rest.match(/\s+[\p{Ll}\p{N}_'-]+:?/gu) ?? [];
+    const tokens = rest.match(/\s+[\p{Ll}\p{N}_'-]+(?::[^\s`]*)?/gu) ?? [];
     let i = 0;
     for (; i < tokens.length; i++) {
-      const m = /^(\s+)([^:]+)(:?)$/u.exec(tokens[i]!)!;
+      const m = /^(\s+)([^:]+)(:.*)?$/u.exec(tokens[i]!)!;
       const child: CommandNode | undefined = node.children.get(m[2]!);
       if (!child) break;
-      out += `${m[1]}${child.localized}${m[3]}`;
-      if (!m[3]) node = child;
+      out += `${m[1]}${child.localized}${m[3] ?? ''}`;
+      if (m[3] === undefined) node = child;
     }
     return out + tokens.slice(i).join('');
   });
