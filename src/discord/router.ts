@@ -20,6 +20,7 @@ import type { Deps } from './deps.js';
 import { UserError } from './errors.js';
 import { actorOf, commandPath, localesOf } from './interaction.js';
 import { DISCORD_LIMITS, clip } from './limits.js';
+import { createRateLimiter } from './rateLimit.js';
 import { ephemeral, type Reply } from './reply.js';
 
 export interface Router {
@@ -80,6 +81,7 @@ export function errorReply(error: unknown, interaction: APIInteraction, deps: De
 export function createRouter(registry: Registry, deps: Deps, fallbackCard?: ComponentHandler<Extract<Action, { kind: 'outdated' }>>): Router {
   const tab = tables(registry.modules);
   const commandNames = new Set(registry.definitions.map((d) => d.name));
+  const edits = createRateLimiter(deps.editRatePerMinute ?? 0, deps.now);
 
   function invocation<I extends APIInteraction>(interaction: I): Invocation<I> {
     return { interaction, deps, locales: localesOf(interaction), actor: actorOf(interaction) };
@@ -142,6 +144,8 @@ export function createRouter(registry: Registry, deps: Deps, fallbackCard?: Comp
         const action = decodeAction(submit.data.custom_id);
         const handler = action.kind === 'form' ? tab.forms.get(action.form) : undefined;
         if (action.kind !== 'form' || !handler) throw new UserError('errors.outdated');
+        const wait = edits.take(`${submit.guild_id ?? 'dm'}:${actorOf(submit).id}`);
+        if (wait > 0) throw new UserError('errors.rateLimited', { seconds: wait });
         return handler(invocation(submit), action);
       }
 

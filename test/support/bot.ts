@@ -88,7 +88,7 @@ export function violations(reply: Reply, api?: RecordingApi): string[] {
   return out;
 }
 
-export async function makeBot(options: { store?: Store; now?: number } = {}): Promise<TestBot> {
+export async function makeBot(options: { store?: Store; now?: number; editRatePerMinute?: number } = {}): Promise<TestBot> {
   const store = options.store ?? (await createStore({ memory: true }));
   const api = new RecordingApi();
   const log = new RecordingLogger();
@@ -100,6 +100,7 @@ export async function makeBot(options: { store?: Store; now?: number } = {}): Pr
     log,
     now: () => clock.now,
     votes: { schedule: (id, at) => void scheduled.set(id, at) },
+    ...(options.editRatePerMinute !== undefined ? { editRatePerMinute: options.editRatePerMinute } : {}),
   };
   const router = createRouter(registry, deps, (inv) => outdatedReply(inv));
   return {
