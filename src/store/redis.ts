@@ -281,7 +281,8 @@ export class RedisBackend implements Backend {
         if (written === 1) return step.result;
         this.stats.casRetries++;
         if (attempt >= this.#tuning.casMaxAttempts) throw new StoreBusyError(keys[0] ?? '', attempt);
-        await sleep(Math.random() * Math.min(2 * 2 ** attempt, 50));
+        // Full jitter, growing: a writer that keeps losing waits longer, which lets it through.
+        await sleep(Math.random() * Math.min(5 * 2 ** attempt, 250));
       }
     });
   }

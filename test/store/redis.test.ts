@@ -101,16 +101,43 @@ describe('redis store', () => {
     }
   });
 
+  it('GIVEN a CAS budget of 1 attempt WHEN two connections race THEN losers get StoreBusyError and every winner is counted exactly once', async () => {
+    const scope = freshScope();
+    const a = await createStore({ redisUrl: redis.url, logger: silentLogger, redis: { casMaxAttempts: 1 } });
+    const b = await createStore({ redisUrl: redis.url, logger: silentLogger, redis: { casMaxAttempts: 1 } });
+    try {
+      await a.drafts.create(scope, makeSpec(), ann);
+      const attempt = (s: Store, tag: string, i: number) =>
+        s.drafts.update(scope, { id: tag, name: tag }, `${tag} ${i}`, async (d) => {
+          await new Promise((r) => setTimeout(r, 2));
+          return d;
+        }, { parts: [`${tag}:${i}`] });
+      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => [attempt(a, 'a', i), attempt(b, 'b', i)]).flat());
+      const busy = results.filter((r) => r.status === 'rejected');
+      expect(busy.length).toBeGreaterThan(0);
+      for (const r of busy) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'store_busy' });
+      const landed = results.length - busy.length;
+      const final = await a.drafts.get(scope);
+      expect(final?.version).toBe(1 + landed);
+      expect((final?.contributors.a?.parts.length ?? 0) + (final?.contributors.b?.parts.length ?? 0)).toBe(landed);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('GIVEN 4 processes × 50 updates to one draft WHEN they run at once THEN version is exactly +200 and every update is recorded', async () => {
     const scope = freshScope();
     const store = await createStore({ redisUrl: redis.url, logger: silentLogger });
     try {
       const created = await store.drafts.create(scope, makeSpec(), ann);
-      const startAt = Date.now() + 2_500;
+      const startAt = Date.now() + 3_000;
       const children = ['w0', 'w1', 'w2', 'w3'].map((writer) =>
         run(process.execPath, ['--import', 'tsx', 'test/store/redis-child.ts', redis.url, scope.guildId, scope.channelId, writer, '50', String(startAt)], {
           cwd: root,
-          timeout: 30_000,
+          timeout: 40_000,
+        }).catch((error: { message: string; stderr?: string }) => {
+          throw new Error(`writer ${writer} failed: ${error.message}\n${error.stderr ?? ''}`);
         }),
       );
       const reports = (await Promise.all(children)).map(({ stdout }) => JSON.parse(stdout.trim()) as { writer: string; ms: number; casRetries: number; ops: number });
@@ -126,7 +153,7 @@ describe('redis store', () => {
     } finally {
       await store.close();
     }
-  }, 45_000);
+  }, 55_000);
 
   it('GIVEN a frozen Redis (SIGSTOP) WHEN get/update THEN StoreUnavailableError within 2 s; WHEN it thaws THEN the store works and replies stay in order', async () => {
     const server = await startRedis();
