@@ -22,7 +22,7 @@ export type Action =
   | { kind: 'vote'; op: 'pick' | 'close'; voteId: string }
   | { kind: 'outdated'; raw: string };
 
-export const CARD_STEPS = ['track', 'details', 'layeradd', 'layeredit', 'layerremove', 'sidechain', 'timing', 'preview', 'lint', 'vote', 'publish', 'undo', 'history', 'refresh'] as const;
+export const CARD_STEPS = ['track', 'details', 'layeradd', 'layeredit', 'layerremove', 'sidechain', 'timing', 'preview', 'lint', 'vote', 'publish', 'undo', 'history', 'refresh', 'listen', 'patch'] as const;
 export type CardStep = (typeof CARD_STEPS)[number];
 
 export const FORMS = ['track', 'details', 'layer1', 'layer2', 'layer3', 'sidechain', 'timing1', 'timing2', 'import'] as const;
