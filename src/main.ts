@@ -9,9 +9,7 @@
  * SIGTERM/SIGINT: stop taking interactions, wait (at most 10 s) for those in flight and their
  * after-work, close the store, exit 0. A second signal exits at once.
  */
-import { realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { REST } from '@discordjs/rest';
 import { registry } from '../commands/index.js';
 import { outdatedReply } from '../commands/salt/draft.js';
@@ -28,6 +26,7 @@ import { startGateway, type GatewayTransport } from './transport/gateway.js';
 import { healthOnly, type HealthDeps } from './transport/health.js';
 import { closeServer, createHttpServer, listen } from './transport/http.js';
 import { createInFlight } from './transport/inflight.js';
+import { isEntryModule } from './util/entry.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -195,16 +194,7 @@ export async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
 }
 
-function isEntry(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isEntry()) {
+if (isEntryModule(import.meta.url)) {
   void main();
 }

@@ -7,12 +7,11 @@
  * globally. `npm run register` (node dist/src/register.js) registers now, whatever the hash says.
  */
 import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { Logger } from './discord/deps.js';
 import type { MetaStore } from './store/types.js';
+import { isEntryModule } from './util/entry.js';
 
 export type RegisterMode = 'changed' | 'always' | 'never';
 
@@ -137,17 +136,8 @@ export async function registerCli(): Promise<number> {
   }
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isMain()) {
+if (isEntryModule(import.meta.url)) {
   registerCli().then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -21,21 +21,10 @@ import { encodeAction } from '../../src/discord/customId.js';
 import { named } from '../../src/discord/definition.js';
 import { UserError } from '../../src/discord/errors.js';
 import { canManageMessages, scopeOf } from '../../src/discord/interaction.js';
-import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
+import { clip, fitTexts } from '../../src/discord/limits.js';
 import { button, ephemeral, ephemeralV2, row, safe, textDisplay, type OutgoingFile, type Reply } from '../../src/discord/reply.js';
 import type { DraftRecord } from '../../src/store/types.js';
 
-/** Shrinks the longest blocks until the texts fit `budget` characters in total. */
-export function fitTexts(texts: string[], budget: number = DISCORD_LIMITS.v2TextTotal - 50): string[] {
-  const out = texts.map((s) => clip(s, DISCORD_LIMITS.textDisplay));
-  let total = out.reduce((n, s) => n + s.length, 0);
-  while (total > budget) {
-    const longest = out.reduce((best, s, i) => (s.length > out[best]!.length ? i : best), 0);
-    out[longest] = clip(out[longest]!, Math.max(1, Math.floor(out[longest]!.length * 0.85)));
-    total = out.reduce((n, s) => n + s.length, 0);
-  }
-  return out;
-}
 
 /** An ephemeral V2 message of text blocks (fitted), optionally with extra components and files. */
 export function v2Texts(texts: string[], extra: APIMessageTopLevelComponent[] = [], files?: OutgoingFile[]): Reply {

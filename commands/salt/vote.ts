@@ -38,7 +38,7 @@ import { named } from '../../src/discord/definition.js';
 import type { Deps } from '../../src/discord/deps.js';
 import { UserError } from '../../src/discord/errors.js';
 import { canManageMessages, scopeOf, type Actor } from '../../src/discord/interaction.js';
-import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
+import { DISCORD_LIMITS, clip, fitTexts } from '../../src/discord/limits.js';
 import { button, ephemeral, row, safe, textDisplay, type Reply } from '../../src/discord/reply.js';
 import { t, type Translator } from '../../src/i18n/index.js';
 import { DraftExistsError, DraftMissingError } from '../../src/store/errors.js';
@@ -153,17 +153,6 @@ function optionLines(vote: VoteRecord, titles: Record<string, string>, tr: Trans
   });
 }
 
-/** Keeps a list of text blocks within the V2 text budget by shortening the longest first. */
-function fitTexts(texts: string[], budget = DISCORD_LIMITS.v2TextTotal - 50): string[] {
-  const out = [...texts];
-  let total = out.reduce((n, s) => n + s.length, 0);
-  while (total > budget) {
-    const longest = out.reduce((best, s, i) => (s.length > out[best]!.length ? i : best), 0);
-    out[longest] = clip(out[longest]!, Math.max(1, Math.floor(out[longest]!.length * 0.85)));
-    total = out.reduce((n, s) => n + s.length, 0);
-  }
-  return out;
-}
 
 function cleanName(name: string): string {
   return name.replace(/[*_`~|>@#<]/g, '');

@@ -10,7 +10,7 @@ import { barTimestamp, releaseWindow } from '../domain/timing.js';
 import { t, type Translator } from '../i18n/index.js';
 import type { DraftRecord } from '../store/types.js';
 import { encodeAction, type CardStep } from './customId.js';
-import { DISCORD_LIMITS, clip } from './limits.js';
+import { DISCORD_LIMITS, clip, fitTexts } from './limits.js';
 import { button, row, textDisplay, type MessageBody } from './reply.js';
 
 const LINT_LINES = 3;
@@ -120,13 +120,7 @@ export function cardComponents(record: DraftRecord, locale: string): APIMessageT
   const layers = [tr('card.layersHeading', { count: spec.layers.length }), ...spec.layers.map((_, i) => layerLine(spec, i, tr))];
 
   const texts = [header.join('\n'), salt.join('\n'), layers.join('\n'), lintLines(lintSpec(spec), tr), `-# ${contributorsLine(record, tr)} · ${tr('card.footer')}`];
-  // Keep the whole card within the V2 text budget: shrink the longest blocks first.
-  let total = texts.reduce((n, s) => n + s.length, 0);
-  while (total > DISCORD_LIMITS.v2TextTotal - 100) {
-    const longest = texts.reduce((best, s, i) => (s.length > texts[best]!.length ? i : best), 0);
-    texts[longest] = clip(texts[longest]!, Math.floor(texts[longest]!.length * 0.8));
-    total = texts.reduce((n, s) => n + s.length, 0);
-  }
+  const [t0, t1, t2, t3, t4] = fitTexts(texts, DISCORD_LIMITS.v2TextTotal - 100);
 
   const rows = STEP_ROWS.map((r) =>
     row(...r.map(([step, style, emoji]) => button(encodeAction({ kind: 'card', step }), tr(`card.buttons.${step}`), style, emoji))),
@@ -136,12 +130,12 @@ export function cardComponents(record: DraftRecord, locale: string): APIMessageT
       type: ComponentType.Container,
       accent_color: 0x5865f2,
       components: [
-        textDisplay(texts[0]!),
+        textDisplay(t0!),
         { type: ComponentType.Separator },
-        textDisplay(texts[1]!),
-        textDisplay(texts[2]!),
-        textDisplay(texts[3]!),
-        textDisplay(texts[4]!),
+        textDisplay(t1!),
+        textDisplay(t2!),
+        textDisplay(t3!),
+        textDisplay(t4!),
       ],
     },
     ...rows,

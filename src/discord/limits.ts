@@ -42,3 +42,18 @@ export function clip(text: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }
+
+/**
+ * Fits text blocks into a Components V2 message: each within one TextDisplay, all together within
+ * `budget` characters, shortening the longest block first (on word boundaries, with an ellipsis).
+ */
+export function fitTexts(texts: readonly string[], budget: number = DISCORD_LIMITS.v2TextTotal - 50): string[] {
+  const out = texts.map((s) => clip(s, DISCORD_LIMITS.textDisplay));
+  let total = out.reduce((n, s) => n + s.length, 0);
+  while (total > budget) {
+    const longest = out.reduce((best, s, i) => (s.length > out[best]!.length ? i : best), 0);
+    out[longest] = clip(out[longest]!, Math.max(1, Math.floor(out[longest]!.length * 0.85)));
+    total = out.reduce((n, s) => n + s.length, 0);
+  }
+  return out;
+}

@@ -2,11 +2,11 @@
  * Built-in presets: one JSON file per preset in `presets/`, in the same file format a user
  * exports and imports (see preset.ts). Read once, validated, cached.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { formatProblem } from './parse.js';
 import { parsePreset, type Preset } from './preset.js';
+import { projectRoot } from '../util/root.js';
 
 /**
  * The article's presets first, in the article's order (the full worked example, then approaches
@@ -14,26 +14,6 @@ import { parsePreset, type Preset } from './preset.js';
  */
 export const PRESET_ORDER: readonly string[] = ['calling', 'naive', 'layer-stack', 'chain-of-thought', 'reference-anchored'];
 
-let rootCache: string | undefined;
-
-/** The folder holding saltbot's package.json, found by walking up from this module. */
-function projectRoot(): string {
-  if (rootCache) return rootCache;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'saltbot') return (rootCache = dir);
-      } catch {
-        // not ours; keep walking
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('saltbot: cannot find the project root (a package.json named "saltbot")');
-    dir = parent;
-  }
-}
 
 /** The built-in presets folder (`<project>/presets`), same from src/ under tsx/vitest and dist/src/. */
 export function presetsDir(): string {
