@@ -1,8 +1,8 @@
 /**
- * A tiny JSON-lines logger implementing `Logger`: one object per line on stdout
- * (`{"time":…,"level":"info","msg":…,…fields}`), or a short human-readable line when `pretty`.
+ * The process logger, implementing `Logger` over **pino**: one JSON object per line on stdout
+ * (`{"level":"info","time":"…ISO…","msg":…,…fields}`), or a short human-readable line when `pretty`.
  *
- * Redaction, applied to every line:
+ * Redaction, applied to every line before pino sees it:
  *   - fields whose name looks secret (token, authorization, secret, password, signature, key…)
  *     are replaced with "[redacted]";
  *   - any configured secret value (the bot token) is cut out of every string;
@@ -11,11 +11,10 @@
  *     value(s), options, components, body, data, prompt, spec) are dropped to "[omitted]" —
  *     they appear only at debug level.
  */
+import { pino, type Logger as PinoLogger } from 'pino';
 import type { Logger } from './discord/deps.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface LogOptions {
   level?: LogLevel;
@@ -23,7 +22,7 @@ export interface LogOptions {
   pretty?: boolean;
   /** Exact values to cut out of every string (e.g. the bot token). */
   secrets?: readonly (string | undefined)[];
-  /** Where lines go (default process.stdout.write). */
+  /** Where lines go (default: stdout, synchronously). */
   write?: (line: string) => void;
   /** Fixed fields on every line (e.g. { transport: 'http' }). */
   base?: Record<string, unknown>;
@@ -72,48 +71,69 @@ function prettyValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function createLogger(options: LogOptions = {}): AppLogger {
-  const level = options.level ?? 'info';
-  const threshold = ORDER[level];
-  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0);
-  const write = options.write ?? ((line: string) => void process.stdout.write(line));
-  const now = options.now ?? (() => new Date());
-  const base = options.base ?? {};
+/** Turns one pino JSON line into `HH:MM:SS.mmm LEVEL msg k=v …`. */
+function prettyLine(json: string): string {
+  try {
+    const { time, level, msg, ...fields } = JSON.parse(json) as Record<string, unknown>;
+    const rest = Object.entries(fields)
+      .map(([k, v]) => `${k}=${prettyValue(v)}`)
+      .join(' ');
+    return `${String(time).slice(11, 23)} ${String(level).toUpperCase().padEnd(5)} ${typeof msg === 'string' ? msg : ''}${rest ? ` ${rest}` : ''}\n`;
+  } catch {
+    return json;
+  }
+}
 
-  function emit(lvl: Exclude<LogLevel, 'silent'>, obj: object, msg?: string): void {
-    if (ORDER[lvl] < threshold) return;
-    const keepUserText = lvl === 'debug';
-    const fields = clean({ ...base, ...obj }, secrets, keepUserText, 0) as Record<string, unknown>;
-    const message = msg === undefined ? undefined : redactString(msg, secrets);
-    let line: string;
-    if (options.pretty) {
-      const time = now().toISOString().slice(11, 23);
-      const rest = Object.entries(fields)
-        .map(([k, v]) => `${k}=${prettyValue(v)}`)
-        .join(' ');
-      line = `${time} ${lvl.toUpperCase().padEnd(5)} ${message ?? ''}${rest ? ` ${rest}` : ''}\n`;
-    } else {
-      let json: string;
-      try {
-        json = JSON.stringify({ time: now().toISOString(), level: lvl, ...(message !== undefined ? { msg: message } : {}), ...fields });
-      } catch {
-        json = JSON.stringify({ time: now().toISOString(), level: lvl, msg: message, note: 'unserializable fields' });
-      }
-      line = `${json}\n`;
-    }
+type Emit = Exclude<LogLevel, 'silent'>;
+
+function wrap(p: PinoLogger<never>, level: LogLevel, secrets: readonly string[]): AppLogger {
+  const emit = (lvl: Emit) => (obj: object, msg?: string): void => {
+    if (!p.isLevelEnabled(lvl)) return;
     try {
-      write(line);
+      const fields = clean(obj, secrets, lvl === 'debug', 0) as object;
+      if (msg === undefined) p[lvl](fields);
+      else p[lvl](fields, redactString(msg, secrets));
     } catch {
       // Logging never takes the bot down.
     }
-  }
-
+  };
   return {
     level,
-    debug: (obj, msg) => emit('debug', obj, msg),
-    info: (obj, msg) => emit('info', obj, msg),
-    warn: (obj, msg) => emit('warn', obj, msg),
-    error: (obj, msg) => emit('error', obj, msg),
-    child: (fields) => createLogger({ ...options, base: { ...base, ...fields } }),
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    child: (fields) => wrap(p.child(clean(fields, secrets, false, 0) as Record<string, unknown>), level, secrets),
   };
+}
+
+export function createLogger(options: LogOptions = {}): AppLogger {
+  const level = options.level ?? 'info';
+  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const now = options.now ?? (() => new Date());
+  const sink = options.write ?? ((line: string) => void process.stdout.write(line));
+  const write = options.pretty ? (line: string) => sink(prettyLine(line)) : sink;
+  const destination = {
+    write(line: string) {
+      try {
+        write(line);
+      } catch {
+        // Logging never takes the bot down.
+      }
+    },
+  };
+  const p = pino(
+    {
+      level,
+      base: null,
+      messageKey: 'msg',
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      // Fields are already cleaned (errors flattened); pino's own err serializer would re-add stacks.
+      serializers: { err: (v: unknown) => v },
+    },
+    destination,
+  );
+  const root = wrap(p as PinoLogger<never>, level, secrets);
+  return options.base ? root.child(options.base) : root;
 }
