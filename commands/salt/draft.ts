@@ -20,13 +20,10 @@ import { encodeAction } from '../../src/discord/customId.js';
 import { named } from '../../src/discord/definition.js';
 import { UserError } from '../../src/discord/errors.js';
 import { validated } from '../../src/discord/forms.js';
-import { confirmRemove } from './edit.js';
 import { scopeOf } from '../../src/discord/interaction.js';
 import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
 import { button, ephemeral, row, safe, textDisplay, type Reply } from '../../src/discord/reply.js';
 import type { Scope } from '../../src/store/types.js';
-import { confirmReset } from './misc.js';
-import { publishConfirmed } from './publish.js';
 
 /** The spec a blank `/salt new` starts from: one supersaw core at 128 BPM in A minor. */
 export function starterSpec(): Spec {
@@ -214,15 +211,10 @@ export const draftModule: CommandModule = {
     },
     preview: (inv) => previewReply(inv),
   },
+  confirms: {
+    replace: (inv, action) => start(inv, decodeNewArgs(action.arg ?? ''), true),
+  },
   components: {
-    async confirm(inv, action) {
-      if (action.what === 'reset') return confirmReset(inv, action);
-      if (action.what === 'remove') return confirmRemove(inv, action);
-      if (action.what === 'publish') return publishConfirmed(inv, action.arg);
-      if (action.what !== 'replace') return ephemeral(inv.locales.t('common.cancelled'));
-      const reply = await start(inv, decodeNewArgs(action.arg ?? ''), true);
-      return reply;
-    },
     async cancel(inv) {
       return {
         response: {

@@ -220,6 +220,7 @@ const forms = Object.fromEntries(
 
 export const editModule: CommandModule = {
   options: [sub('salt.track'), sub('salt.details'), layerGroup, sub('salt.sidechain'), sub('salt.timing')],
+  confirms: { remove: confirmRemove },
   run: {
     track: (inv) => open(inv, 'track'),
     details: (inv) => open(inv, 'details'),

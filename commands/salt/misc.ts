@@ -165,6 +165,7 @@ const helpOption: APIApplicationCommandSubcommandOption = { type: ApplicationCom
 
 export const miscModule: CommandModule = {
   options: [lintOption, resetOption, helpOption],
+  confirms: { reset: confirmReset },
   run: {
     lint: (inv) => lintReply(inv),
     reset: (inv) => askReset(inv),

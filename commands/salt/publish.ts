@@ -207,6 +207,7 @@ const publishOption: APIApplicationCommandSubcommandOption = {
 
 export const publishModule: CommandModule = {
   options: [publishOption],
+  confirms: { publish: (inv, action) => publishConfirmed(inv, action.arg) },
   run: {
     async publish(inv, options) {
       const format = options.get('format')?.value === 'compact' ? 'compact' : 'full';

@@ -55,9 +55,11 @@ export interface CommandModule {
   readonly autocomplete?: Readonly<Record<string, AutocompleteHandler>>;
   /** Card buttons this module answers. */
   readonly cardSteps?: Partial<Readonly<Record<CardStep, ComponentHandler<ActionOf<'card'>>>>>;
-  /** Other component actions (not `card`, not `form`). */
+  /** Confirmation buttons this module answers, by what they confirm. */
+  readonly confirms?: Partial<Readonly<Record<ActionOf<'confirm'>['what'], ComponentHandler<ActionOf<'confirm'>>>>>;
+  /** Other component actions (not `card`, `confirm` or `form`). */
   readonly components?: {
-    readonly [K in Exclude<Action['kind'], 'card' | 'form' | 'outdated'>]?: ComponentHandler<ActionOf<K>>;
+    readonly [K in Exclude<Action['kind'], 'card' | 'confirm' | 'form' | 'outdated'>]?: ComponentHandler<ActionOf<K>>;
   };
   /** Modal submits by form. */
   readonly forms?: Partial<Readonly<Record<FormId, FormHandler>>>;

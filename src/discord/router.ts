@@ -31,12 +31,13 @@ interface Tables {
   slash: Map<string, SlashHandler>;
   autocomplete: Map<string, AutocompleteHandler>;
   cardSteps: Map<CardStep, ComponentHandler>;
+  confirms: Map<string, ComponentHandler>;
   components: Map<string, ComponentHandler>;
   forms: Map<FormId, FormHandler>;
 }
 
 function tables(modules: readonly CommandModule[]): Tables {
-  const out: Tables = { slash: new Map(), autocomplete: new Map(), cardSteps: new Map(), components: new Map(), forms: new Map() };
+  const out: Tables = { slash: new Map(), autocomplete: new Map(), cardSteps: new Map(), confirms: new Map(), components: new Map(), forms: new Map() };
   const put = <K, V>(map: Map<K, V>, key: K, value: V, what: string): void => {
     if (map.has(key)) throw new Error(`two handlers for ${what} ${String(key)}`);
     map.set(key, value);
@@ -45,6 +46,7 @@ function tables(modules: readonly CommandModule[]): Tables {
     for (const [k, v] of Object.entries(m.run)) put(out.slash, k, v, 'command');
     for (const [k, v] of Object.entries(m.autocomplete ?? {})) put(out.autocomplete, k, v, 'autocomplete');
     for (const [k, v] of Object.entries(m.cardSteps ?? {})) put(out.cardSteps, k as CardStep, v as ComponentHandler, 'card step');
+    for (const [k, v] of Object.entries(m.confirms ?? {})) put(out.confirms, k, v as ComponentHandler, 'confirmation');
     for (const [k, v] of Object.entries(m.components ?? {})) put(out.components, k, v as ComponentHandler, 'component');
     for (const [k, v] of Object.entries(m.forms ?? {})) put(out.forms, k as FormId, v as FormHandler, 'form');
   }
@@ -134,7 +136,7 @@ export function createRouter(registry: Registry, deps: Deps, fallbackCard?: Comp
           return handler(invocation(comp), action);
         }
         if (action.kind === 'form') return outdated(comp, { kind: 'outdated', raw: comp.data.custom_id });
-        const handler = tab.components.get(action.kind);
+        const handler = action.kind === 'confirm' ? tab.confirms.get(action.what) : tab.components.get(action.kind);
         if (!handler) return outdated(comp, { kind: 'outdated', raw: comp.data.custom_id });
         return handler(invocation(comp), action);
       }
