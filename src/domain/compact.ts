@@ -15,18 +15,19 @@ export const COMPACT_SEPARATOR = '; ';
  */
 export const COMPACT_MIN_BUDGET = 17;
 
-interface Fact {
+export interface Fact {
   readonly text: string;
   /** Lower is picked first when the budget is tight; output keeps list order. */
   readonly priority: number;
 }
 
-function clean(text: string): string {
+/** Collapses whitespace and turns the separator's ";" into "," so a fact never contains it. */
+export function clean(text: string): string {
   return text.replaceAll(';', ',').replace(/\s+/g, ' ').trim();
 }
 
 /** "7-voice supersaw core, 25 cents, LP 6 kHz". */
-function leadArchitecture(layer: Layer): string | undefined {
+export function leadArchitecture(layer: Layer): string | undefined {
   const synth = layer.synth;
   if (!synth) return undefined;
   const head: string[] = [];
@@ -42,7 +43,7 @@ function leadArchitecture(layer: Layer): string | undefined {
 }
 
 /** "supersaw core: rich, glassy, chest-filling, bright, breathing, massive, sharp edge". */
-function shortLtv(layer: Layer): string {
+export function shortLtv(layer: Layer): string {
   const { ltv } = layer;
   const movement = ltv.movement.qualifier ? `${ltv.movement.kind} (${clean(ltv.movement.qualifier)})` : ltv.movement.kind;
   return `${layer.id.replaceAll('_', ' ')}: ${[...ltv.texture, ltv.brightness, movement, ltv.density, `${ltv.edge} edge`].join(', ')}`;
@@ -93,16 +94,25 @@ function orderedFacts(spec: Spec): Fact[] {
  * Returns '' when not even one fact fits.
  */
 export function renderCompact(spec: Spec, budget: number): string {
-  const facts = orderedFacts(spec);
+  return packFacts(orderedFacts(spec), budget, COMPACT_SEPARATOR).join(COMPACT_SEPARATOR);
+}
+
+/**
+ * The packing shared by every budgeted text (the compact prompt, the target profiles): whole facts
+ * are picked by priority (lower first; ties in list order) while they fit `budget` characters
+ * joined by `separator`, and returned in list order. A fact is never cut; one that does not fit is
+ * skipped and a later, shorter one may still fit.
+ */
+export function packFacts(facts: readonly Fact[], budget: number, separator: string): string[] {
   const picked = new Set<number>();
   let used = 0;
   const byPriority = facts.map((f, i) => ({ f, i })).sort((a, b) => a.f.priority - b.f.priority || a.i - b.i);
   for (const { f, i } of byPriority) {
-    const cost = f.text.length + (picked.size > 0 ? COMPACT_SEPARATOR.length : 0);
+    const cost = f.text.length + (picked.size > 0 ? separator.length : 0);
     if (used + cost <= budget) {
       picked.add(i);
       used += cost;
     }
   }
-  return facts.filter((_, i) => picked.has(i)).map((f) => f.text).join(COMPACT_SEPARATOR);
+  return facts.filter((_, i) => picked.has(i)).map((f) => f.text);
 }
