@@ -168,7 +168,10 @@ export async function submitForm(
       if (base !== current.version) {
         history ??= await store.drafts.history(scope);
         const entry = history.find((h) => h.version === base);
-        if (entry) baseSpec = entry.spec;
+        // The form was opened on a version the history no longer keeps: without the values the
+        // member was shown, untouched (stale) fields would overwrite newer saves. Refuse instead.
+        if (!entry) throw new UserError('errors.busy');
+        baseSpec = entry.spec;
         others = [...new Set(history.filter((h) => h.version > base && h.version <= current.version && h.actor.id !== inv.actor.id).map((h) => h.actor.name))];
         if (current.version > (history[0]?.version ?? 0)) history = undefined; // refetch on the next attempt
       }
