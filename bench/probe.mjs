@@ -1,0 +1,64 @@
+/**
+ * Benchmark-only instrumentation, preloaded into the bot process with
+ * `node --import ./bench/probe.mjs dist/src/main.js` (never in production).
+ *
+ * It wraps @redis/client's RedisClient.prototype.sendCommand (the one funnel every command goes
+ * through) to count, in the bot itself:
+ *   - round trips to Redis by command name (EVAL scripts told apart: READ vs CAS);
+ *   - CAS conflicts (the CAS script answered 0 → the store re-reads and retries).
+ * The bench asks for the counters over the IPC channel: send 'bench:stats', get
+ * { type: 'bench:stats', commands, casAttempts, casConflicts } back.
+ */
+import { createHash } from 'node:crypto';
+import { createClient } from '@redis/client';
+
+const commands = Object.create(null);
+let casAttempts = 0;
+let casConflicts = 0;
+/** sha1 → 'cas' | 'read' for scripts seen in EVAL or SCRIPT LOAD (so EVALSHA can be told apart). */
+const scripts = new Map();
+const kindOf = (script) => (script.includes('return 0 end') ? 'cas' : 'read');
+const remember = (script) => scripts.set(createHash('sha1').update(script).digest('hex'), kindOf(script));
+
+const probe = createClient({ url: 'redis://127.0.0.1:1' });
+let proto = Object.getPrototypeOf(probe);
+while (proto && !Object.prototype.hasOwnProperty.call(proto, 'sendCommand')) proto = Object.getPrototypeOf(proto);
+if (!proto) throw new Error('bench probe: RedisClient.prototype.sendCommand not found');
+
+const original = proto.sendCommand;
+proto.sendCommand = function sendCommand(args, options) {
+  let name = String(args?.[0] ?? '?').toUpperCase();
+  let isCas = false;
+  if (name === 'EVAL' || name === 'EVALSHA') {
+    const arg = String(args[1] ?? '');
+    let kind;
+    if (name === 'EVAL') {
+      kind = kindOf(arg);
+      remember(arg);
+    } else kind = scripts.get(arg.toLowerCase()) ?? 'unknown';
+    isCas = kind === 'cas';
+    name = `${name}(${kind})`;
+  } else if (name === 'SCRIPT' && String(args[1] ?? '').toUpperCase() === 'LOAD') {
+    remember(String(args[2] ?? ''));
+  }
+  commands[name] = (commands[name] ?? 0) + 1;
+  const pending = original.call(this, args, options);
+  if (isCas) {
+    casAttempts++;
+    pending.then(
+      (reply) => {
+        if (Number(reply) === 0) casConflicts++;
+      },
+      () => {},
+    );
+  }
+  return pending;
+};
+
+if (process.send) {
+  process.on('message', (message) => {
+    if (message === 'bench:stats') process.send({ type: 'bench:stats', commands: { ...commands }, casAttempts, casConflicts });
+  });
+  // The IPC channel must not keep the bot alive after it decided to exit.
+  process.channel?.unref();
+}

@@ -1,0 +1,707 @@
+/**
+ * `npm run bench`: saltbot's HTTP-interactions benchmark (not a test; CI does not run it).
+ *
+ * Starts a real redis-server, a fast REST sink (bench/sink.ts, own process) and the bot
+ * (`node dist/src/main.js`, SALT_TRANSPORT=http) on loopback, then drives the bot from this
+ * process with pre-signed interactions (autocannon):
+ *
+ *   cold start   spawn → GET /healthz 200 (median of 3 starts); idle RSS after settling
+ *   seed         200 channels × /salt new, 4 open votes
+ *   sequential   one client, uncontended edits: Redis round trips per edit (bot-side counter)
+ *   floor        PING only (signature check + PONG)
+ *   mix          70 % modal submits (track/sidechain/timing/details, current or stale base),
+ *                20 % vote picks (many members), 10 % /salt show and /salt publish
+ *   hot          50 concurrent editors on one draft
+ *   fixed rate   the mix at 1,000 interactions/s → latency percentiles
+ *
+ * Prints every figure with PASS/MISS against the targets, writes bench/results/latest.json and
+ * bench/results/<date>.json. Every phase is bounded; all processes are stopped on exit or failure.
+ *
+ * Env: BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_CPU_PROF=1
+ * (writes a .cpuprofile of the bot into bench/results/).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createClient } from '@redis/client';
+import { startRedis, type RedisServer } from '../test/support/redis.js';
+import * as w from './workload.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const PHASE_S = Number(process.env.BENCH_PHASE_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 200);
+const FIXED_RATE = 1000;
+const HOT_EDITORS = 50;
+const SEQ_EDITS = 200;
+
+const TARGETS = {
+  mixRatio: 0.5,
+  mixRps: 2000,
+  p99AtFixedMs: 20,
+  roundTripsPerEdit: 3,
+  coldStartMs: 1000,
+  idleRssMb: 120,
+};
+
+// ---------------------------------------------------------------- processes & cleanup
+
+const children = new Set<ChildProcess>();
+let redis: RedisServer | undefined;
+
+async function cleanup(): Promise<void> {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+  await redis?.stop().catch(() => undefined);
+  redis = undefined;
+}
+
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+// A hard bound on the whole run, whatever hangs.
+setTimeout(() => {
+  log('bench: time limit (240 s) reached; stopping');
+  void cleanup().then(() => process.exit(2));
+}, 240_000).unref();
+process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function log(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
+}
+
+/** Builds when dist/src/main.js is missing or older than any source file. */
+function buildIfNeeded(): void {
+  const out = path.join(root, 'dist/src/main.js');
+  let builtAt = 0;
+  try {
+    builtAt = statSync(out).mtimeMs;
+  } catch {
+    builtAt = 0;
+  }
+  const newest = (dir: string): number => {
+    let max = 0;
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })) {
+      if (entry.isFile() && /\.(ts|json)$/.test(entry.name)) max = Math.max(max, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
+    return max;
+  };
+  if (builtAt > Math.max(newest('src'), newest('commands'), newest('locales'))) return;
+  log('building (npm run build) …');
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    // tsc still emits on type errors (another change in progress): go on if there is a bot to run.
+    try {
+      statSync(out);
+    } catch {
+      throw new Error('npm run build failed');
+    }
+    log('warning: npm run build reported errors; benchmarking the JavaScript it emitted');
+  }
+}
+
+async function startSink(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/sink.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the REST sink did not start within 10 s')), 10_000);
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const m = /sink listening (\d+)/.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the REST sink exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+interface Bot {
+  child: ChildProcess;
+  url: string;
+  readyMs: number;
+  output: () => string;
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/healthz`);
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function startBot(env: Record<string, string>, opts: { probe: boolean; cpuProf?: string }): Promise<Bot> {
+  const port = await freePort();
+  const args = [
+    ...(opts.probe ? ['--import', path.join(root, 'bench/probe.mjs')] : []),
+    ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.dirname(opts.cpuProf)}`, `--cpu-prof-name=${path.basename(opts.cpuProf)}`] : []),
+    path.join(root, 'dist/src/main.js'),
+  ];
+  let output = '';
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe', ...(opts.probe ? (['ipc'] as const) : [])],
+  });
+  children.add(child);
+  child.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+  child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode} during start-up:\n${output}`);
+    if (await healthy(url)) return { child, url, readyMs: performance.now() - started, output: () => output };
+    await sleep(5);
+  }
+  throw new Error(`the bot did not answer /healthz within 15 s:\n${output}`);
+}
+
+async function stopBot(bot: Bot): Promise<void> {
+  bot.child.kill('SIGTERM');
+  const timer = setTimeout(() => bot.child.kill('SIGKILL'), 15_000);
+  await exited(bot.child);
+  clearTimeout(timer);
+  children.delete(bot.child);
+}
+
+function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : NaN;
+}
+
+/** CPU seconds (user+system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+  } catch {
+    return NaN;
+  }
+}
+
+// ---------------------------------------------------------------- counters
+
+type Counts = Record<string, number>;
+interface Snapshot {
+  redisCalls: Counts; // INFO commandstats (includes commands run inside scripts)
+  botCommands: Counts; // round trips the bot sent (probe)
+  casAttempts: number;
+  casConflicts: number;
+  metricsCasRetries: number | undefined;
+  sink: { total: number; routes: Counts };
+  cpu: { bot: number; redis: number; sink: number; bench: number };
+}
+
+function diff(a: Counts, b: Counts): Counts {
+  const out: Counts = {};
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const d = (b[k] ?? 0) - (a[k] ?? 0);
+    if (d) out[k] = d;
+  }
+  return out;
+}
+
+const sum = (c: Counts): number => Object.values(c).reduce((x, y) => x + y, 0);
+
+// ---------------------------------------------------------------- load
+
+interface PhaseResult {
+  name: string;
+  seconds: number;
+  requests: number;
+  rps: number;
+  errors: number;
+  non2xx: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  /** autocannon's own p99 (corrected for coordinated omission when paced). */
+  autocannonP99Ms: number;
+  redisCallsPerInteraction: number;
+  redisRoundTripsPerInteraction: number | undefined;
+  casRetries: number | undefined;
+  casRetriesPerInteraction: number | undefined;
+  sinkRequests: number;
+  cpuSeconds: Snapshot['cpu'];
+  botRssMbAfter: number;
+  mix?: Counts;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round(sorted[i]! * 100) / 100;
+}
+
+async function fire(
+  url: string,
+  pool: w.SignedRequest[],
+  opts: { seconds: number; connections: number; overallRate?: number; amount?: number },
+): Promise<{ requests: number; errors: number; non2xx: number; seconds: number; latencies: Float64Array; acP99: number }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  const instance = autocannon({
+    url,
+    connections: opts.connections,
+    pipelining: 1,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds }),
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/interactions',
+        setupRequest: (req: Record<string, unknown>) => {
+          const r = pool[next++ % pool.length]!;
+          return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  const result = await new Promise<Record<string, any>>((resolve, reject) => {
+    instance.on('done', resolve);
+    instance.on('error', reject);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length,
+    errors: Number(result.errors ?? 0) + Number(result.timeouts ?? 0),
+    non2xx: Number(result.non2xx ?? 0),
+    seconds,
+    latencies: sorted,
+    acP99: Number(result.latency?.p99 ?? NaN),
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  buildIfNeeded();
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  log(`saltbot bench — ${startedAt.toISOString()} — ${machine.cpus} × ${machine.cpuModel}, ${machine.memGb} GB, Node ${machine.node}`);
+
+  redis = await startRedis();
+  const redisPid = Number((await redisInfo('server')).match(/process_id:(\d+)/)?.[1]);
+  const sink = await startSink();
+  const signer = w.createSigner();
+  const env = {
+    SALT_TRANSPORT: 'http',
+    REDIS_URL: redis.url,
+    DISCORD_API_URL: `${sink.url}/api`,
+    DISCORD_TOKEN: 'MTMwMDAwMDAwMDAwMDAwMDAwMQ.bench.bench-token-not-a-real-secret',
+    DISCORD_APPLICATION_ID: '1300000000000000001',
+    DISCORD_GUILD_ID: w.GUILD,
+    DISCORD_PUBLIC_KEY: signer.publicKeyHex,
+    SALT_EDIT_RATE_PER_MINUTE: '0',
+    SALT_REGISTER_COMMANDS: 'changed',
+    LOG_LEVEL: 'warn',
+  };
+
+  // -- cold start and idle RSS: three plain starts (no probe), median.
+  const starts: number[] = [];
+  const idle: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const bot = await startBot(env, { probe: false });
+    starts.push(bot.readyMs);
+    await sleep(1500);
+    idle.push(rssMb(bot.child.pid!));
+    await stopBot(bot);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const coldStartMs = Math.round(med(starts));
+  const idleRssMb = med(idle);
+  log(`cold start to ready: ${starts.map((s) => Math.round(s)).join(' / ')} ms (median ${coldStartMs}); idle RSS ${idle.join(' / ')} MB`);
+
+  // -- the measured bot (with the counting probe).
+  const cpuProf = process.env.BENCH_CPU_PROF === '1' ? path.join(root, 'bench/results', `bot-${Date.now()}.cpuprofile`) : undefined;
+  const bot = await startBot(env, { probe: true, ...(cpuProf ? { cpuProf } : {}) });
+  const botPid = bot.child.pid!;
+  const sinkPid = sink.child.pid!;
+
+  async function probeStats(): Promise<{ commands: Counts; casAttempts: number; casConflicts: number }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the bot probe did not answer')), 5000);
+      const onMessage = (m: any) => {
+        if (m?.type !== 'bench:stats') return;
+        clearTimeout(timer);
+        bot.child.off('message', onMessage);
+        resolve(m);
+      };
+      bot.child.on('message', onMessage);
+      bot.child.send('bench:stats');
+    });
+  }
+
+  async function metricsCasRetries(): Promise<number | undefined> {
+    try {
+      const res = await fetch(`${bot.url}/metrics`);
+      const text = await res.text();
+      if (res.status !== 200) return undefined;
+      let total: number | undefined;
+      for (const line of text.split('\n')) {
+        const m = /^(\w*cas\w*retr\w*?)(?:_total)?(\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line);
+        if (m) total = (total ?? 0) + Number(m[3]);
+      }
+      return total;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function snapshot(): Promise<Snapshot> {
+    const [redisCalls, probe, metricsCas, sinkStats] = await Promise.all([
+      commandStats(),
+      probeStats(),
+      metricsCasRetries(),
+      fetch(`${sink.url}/__stats`).then((r) => r.json() as Promise<{ total: number; routes: Counts }>),
+    ]);
+    return {
+      redisCalls,
+      botCommands: probe.commands,
+      casAttempts: probe.casAttempts,
+      casConflicts: probe.casConflicts,
+      metricsCasRetries: metricsCas,
+      sink: sinkStats,
+      cpu: { bot: cpuSeconds(botPid), redis: cpuSeconds(redisPid), sink: cpuSeconds(sinkPid), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 },
+    };
+  }
+
+  /** Waits until the bot's after-work (card refreshes, follow-ups) has drained (or at most maxMs). */
+  async function quiesce(maxMs = 8000): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    let last = -1;
+    while (Date.now() < deadline) {
+      const s = await fetch(`${sink.url}/__stats`).then((r) => r.json() as Promise<{ total: number }>);
+      const calls = sum(await commandStats());
+      const now = s.total + calls;
+      if (now === last) return;
+      last = now;
+      await sleep(300);
+    }
+  }
+
+  async function send(req: w.SignedRequest): Promise<any> {
+    const res = await fetch(`${bot.url}${req.path}`, { method: 'POST', headers: req.headers, body: req.body });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`${req.kind}: HTTP ${res.status} ${text.slice(0, 200)}`);
+    return JSON.parse(text);
+  }
+
+  async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+    for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+  }
+
+  // -- seed: drafts in CHANNELS channels, 4 open votes.
+  const seedStarted = performance.now();
+  const channels = Array.from({ length: CHANNELS }, (_, i) => w.channelId(i));
+  await inBatches(channels, 16, async (ch) => {
+    const reply = await send(signer.sign(w.saltNew(ch, 0), 'new'));
+    if (reply.type !== 4) throw new Error(`/salt new answered type ${reply.type}: ${JSON.stringify(reply).slice(0, 300)}`);
+  });
+  const votes: { channel: string; customId: string }[] = [];
+  for (let v = 0; v < 4; v++) {
+    const ch = channels[v * 7]!;
+    const reply = await send(signer.sign(w.saltVote(ch, 1), 'vote open'));
+    const found = JSON.stringify(reply).match(/s1:vote:pick:[A-Za-z0-9_-]+/);
+    if (!found) throw new Error(`/salt vote gave no pick select: ${JSON.stringify(reply).slice(0, 300)}`);
+    votes.push({ channel: ch, customId: found[0] });
+  }
+  await quiesce();
+  log(`seeded ${CHANNELS} drafts and ${votes.length} open votes in ${Math.round(performance.now() - seedStarted)} ms`);
+
+  const redisReader = createClient({ url: redis.url });
+  await redisReader.connect();
+  async function versions(): Promise<Map<string, number>> {
+    const keys = channels.map((ch) => `saltbot:draft:${w.GUILD}:${ch}`);
+    const raw = await redisReader.mGet(keys);
+    const out = new Map<string, number>();
+    raw.forEach((v, i) => out.set(channels[i]!, v ? Number((JSON.parse(v) as { value: { version: number } }).value.version) : 1));
+    return out;
+  }
+
+  // -- sanity: one of each kind, checked.
+  {
+    const ver = await versions();
+    const ch = channels[1]!;
+    for (const form of w.FORMS) {
+      const reply = await send(signer.sign(w.formSubmit(ch, 2, form, ver.get(ch)!, 3), `form ${form}`));
+      const text = JSON.stringify(reply);
+      if (reply.type !== 4 || !/Saved/.test(text)) throw new Error(`form ${form} was not saved: ${text.slice(0, 400)}`);
+      ver.set(ch, ver.get(ch)! + 1);
+    }
+    const stale = await send(signer.sign(w.formSubmit(ch, 3, 'track', 1, 5), 'form stale'));
+    if (stale.type !== 4 || !/Saved/.test(JSON.stringify(stale))) throw new Error(`stale form was not saved: ${JSON.stringify(stale).slice(0, 400)}`);
+    const pick = await send(signer.sign(w.votePick(votes[0]!.channel, 5, votes[0]!.customId, 'calling'), 'vote pick'));
+    if (pick.type !== 7) throw new Error(`vote pick answered ${JSON.stringify(pick).slice(0, 300)}`);
+    const show = await send(signer.sign(w.saltShow(ch, 2), 'show'));
+    if (show.type !== 4) throw new Error(`/salt show answered ${JSON.stringify(show).slice(0, 300)}`);
+    const publish = await send(signer.sign(w.saltPublish(channels[2]!, 2), 'publish'));
+    if (publish.type !== 5) throw new Error(`/salt publish answered ${JSON.stringify(publish).slice(0, 300)} (expected a deferred reply)`);
+    await quiesce();
+    log('sanity: every interaction kind answered as expected (modal saved ×5, vote 7, show 4, publish 5 + follow-up)');
+  }
+
+  const phases: PhaseResult[] = [];
+  async function measure(name: string, pool: w.SignedRequest[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number }): Promise<PhaseResult> {
+    const before = await snapshot();
+    const run = await fire(bot.url, pool, opts);
+    await quiesce();
+    const after = await snapshot();
+    const redisCalls = diff(before.redisCalls, after.redisCalls);
+    const botCommands = diff(before.botCommands, after.botCommands);
+    const casRetries =
+      after.metricsCasRetries !== undefined && before.metricsCasRetries !== undefined
+        ? after.metricsCasRetries - before.metricsCasRetries
+        : after.casConflicts - before.casConflicts;
+    const mix: Counts = {};
+    for (let i = 0; i < Math.min(pool.length, run.requests); i++) mix[pool[i]!.kind.split(' ')[0]!] = (mix[pool[i]!.kind.split(' ')[0]!] ?? 0) + 1;
+    const n = run.requests || 1;
+    const result: PhaseResult = {
+      name,
+      seconds: Math.round(run.seconds * 100) / 100,
+      requests: run.requests,
+      rps: Math.round(run.requests / run.seconds),
+      errors: run.errors,
+      non2xx: run.non2xx,
+      latencyMs: {
+        p50: percentile(run.latencies, 50),
+        p95: percentile(run.latencies, 95),
+        p99: percentile(run.latencies, 99),
+        max: percentile(run.latencies, 100),
+        mean: Math.round((run.latencies.reduce((a, b) => a + b, 0) / n) * 100) / 100,
+      },
+      autocannonP99Ms: run.acP99,
+      redisCallsPerInteraction: Math.round((sum(redisCalls) / n) * 100) / 100,
+      redisRoundTripsPerInteraction: Math.round((sum(botCommands) / n) * 100) / 100,
+      casRetries,
+      casRetriesPerInteraction: Math.round((casRetries / n) * 1000) / 1000,
+      sinkRequests: after.sink.total - before.sink.total,
+      cpuSeconds: {
+        bot: Math.round((after.cpu.bot - before.cpu.bot) * 100) / 100,
+        redis: Math.round((after.cpu.redis - before.cpu.redis) * 100) / 100,
+        sink: Math.round((after.cpu.sink - before.cpu.sink) * 100) / 100,
+        bench: Math.round((after.cpu.bench - before.cpu.bench) * 100) / 100,
+      },
+      botRssMbAfter: rssMb(botPid),
+      mix,
+    };
+    phases.push(result);
+    const l = result.latencyMs;
+    log(
+      `${name.padEnd(12)} ${String(result.rps).padStart(6)} req/s  p50 ${l.p50} ms  p95 ${l.p95} ms  p99 ${l.p99} ms  ` +
+        `redis ${result.redisRoundTripsPerInteraction} round trips (${result.redisCallsPerInteraction} calls)/interaction  ` +
+        `CAS retries ${casRetries}  errors ${run.errors + run.non2xx}  cpu s bot ${result.cpuSeconds.bot} redis ${result.cpuSeconds.redis} sink ${result.cpuSeconds.sink} bench ${result.cpuSeconds.bench}`,
+    );
+    return result;
+  }
+
+  // -- sequential, uncontended edits: round trips per edit (request path + card refresh).
+  let seqDetail: { roundTripsPerEdit: number; byCommand: Counts; redisCallsPerEdit: number; sinkPerEdit: number };
+  {
+    const ver = await versions();
+    const pool = Array.from({ length: SEQ_EDITS }, (_, i) => {
+      const ch = channels[i % channels.length]!;
+      const base = ver.get(ch)!;
+      ver.set(ch, base + 1);
+      return signer.sign(w.formSubmit(ch, 10 + (i % 50), w.FORMS[i % w.FORMS.length]!, base, i), `form ${w.FORMS[i % w.FORMS.length]}`);
+    });
+    const before = await snapshot();
+    const run = await fire(bot.url, pool, { seconds: 30, connections: 1, amount: SEQ_EDITS });
+    await quiesce();
+    const after = await snapshot();
+    const byCommand = diff(before.botCommands, after.botCommands);
+    seqDetail = {
+      roundTripsPerEdit: Math.round((sum(byCommand) / run.requests) * 100) / 100,
+      byCommand: Object.fromEntries(Object.entries(byCommand).map(([k, v]) => [k, Math.round((v / run.requests) * 100) / 100])),
+      redisCallsPerEdit: Math.round((sum(diff(before.redisCalls, after.redisCalls)) / run.requests) * 100) / 100,
+      sinkPerEdit: Math.round(((after.sink.total - before.sink.total) / run.requests) * 100) / 100,
+    };
+    const sorted = run.latencies;
+    log(
+      `sequential   ${run.requests} uncontended edits, p50 ${percentile(sorted, 50)} ms p99 ${percentile(sorted, 99)} ms: ` +
+        `${seqDetail.roundTripsPerEdit} Redis round trips per edit ${JSON.stringify(seqDetail.byCommand)} ` +
+        `(${seqDetail.redisCallsPerEdit} commands incl. inside scripts); CAS conflicts ${after.casConflicts - before.casConflicts}`,
+    );
+  }
+
+  // -- (a) PING floor.
+  const pingPool = Array.from({ length: 2000 }, () => signer.sign(w.ping(), 'ping'));
+  const floor = await measure('ping floor', pingPool, { seconds: PHASE_S, connections: CONNECTIONS });
+
+  // -- (b) the realistic mix over many channels.
+  let member = 100;
+  async function mixPool(size: number): Promise<w.SignedRequest[]> {
+    const ver = await versions();
+    const pool: w.SignedRequest[] = [];
+    for (let i = 0; i < size; i++) {
+      const r = (i * 7919) % 100; // deterministic spread of kinds
+      const ch = channels[(i * 31) % channels.length]!;
+      const m = member++ % 5000;
+      if (r < 70) {
+        const form = w.FORMS[i % w.FORMS.length]!;
+        const current = ver.get(ch) ?? 1;
+        const base = i % 2 === 0 ? current : Math.max(1, current - 1 - (i % 4));
+        pool.push(signer.sign(w.formSubmit(ch, m, form, base, i), `form ${form}`));
+      } else if (r < 90) {
+        const vote = votes[i % votes.length]!;
+        pool.push(signer.sign(w.votePick(vote.channel, m, vote.customId, w.VOTE_OPTIONS[i % w.VOTE_OPTIONS.length]!), 'vote'));
+      } else if (r < 95) {
+        pool.push(signer.sign(w.saltShow(ch, m), 'show'));
+      } else {
+        pool.push(signer.sign(w.saltPublish(ch, m), 'publish'));
+      }
+    }
+    return pool;
+  }
+  const mix = await measure('mix', await mixPool(30_000), { seconds: PHASE_S, connections: CONNECTIONS });
+
+  // -- (c) hot channel: 50 concurrent editors on one draft.
+  {
+    const ver = await versions();
+    const hot = channels[3]!;
+    const base = ver.get(hot)!;
+    const pool = Array.from({ length: 5000 }, (_, i) =>
+      signer.sign(w.formSubmit(hot, 3000 + (i % HOT_EDITORS), w.FORMS[i % w.FORMS.length]!, Math.max(1, base - (i % 3)), i), 'form hot'),
+    );
+    await measure('hot channel', pool, { seconds: PHASE_S, connections: HOT_EDITORS });
+  }
+
+  // -- (d) fixed 1,000 interactions/s: latency.
+  const fixed = await measure('mix@1000/s', await mixPool(FIXED_RATE * PHASE_S + 2000), { seconds: PHASE_S, connections: CONNECTIONS, overallRate: FIXED_RATE });
+
+  const peakRssMb = rssMb(botPid, 'VmHWM');
+  const sinkRoutes = (await fetch(`${sink.url}/__stats`).then((r) => r.json())) as { total: number; routes: Counts };
+  await redisReader.close();
+  await stopBot(bot);
+  const botOutput = bot.output();
+  const warnings = botOutput.split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+
+  // -- verdicts.
+  const ratio = Math.round((mix.rps / floor.rps) * 100) / 100;
+  const checks = [
+    { target: `mix throughput ≥ ${TARGETS.mixRatio * 100} % of the PING floor`, value: `${mix.rps} / ${floor.rps} req/s = ${Math.round(ratio * 100)} %`, pass: ratio >= TARGETS.mixRatio },
+    { target: `mix throughput ≥ ${TARGETS.mixRps} interactions/s`, value: `${mix.rps} req/s`, pass: mix.rps >= TARGETS.mixRps },
+    { target: `p99 ≤ ${TARGETS.p99AtFixedMs} ms at ${FIXED_RATE} interactions/s`, value: `p99 ${fixed.latencyMs.p99} ms (achieved ${fixed.rps} req/s)`, pass: fixed.latencyMs.p99 <= TARGETS.p99AtFixedMs && fixed.rps >= FIXED_RATE * 0.95 },
+    { target: `≤ ${TARGETS.roundTripsPerEdit} Redis round trips per uncontended edit`, value: `${seqDetail.roundTripsPerEdit}`, pass: seqDetail.roundTripsPerEdit <= TARGETS.roundTripsPerEdit },
+    { target: `cold start to ready ≤ ${TARGETS.coldStartMs} ms`, value: `${coldStartMs} ms`, pass: coldStartMs <= TARGETS.coldStartMs },
+    { target: `idle RSS ≤ ${TARGETS.idleRssMb} MB`, value: `${idleRssMb} MB`, pass: idleRssMb <= TARGETS.idleRssMb },
+  ];
+  log('');
+  log('targets');
+  for (const c of checks) log(`  ${c.pass ? 'PASS' : 'MISS'}  ${c.target.padEnd(50)} ${c.value}`);
+  log(`  info  peak bot RSS ${peakRssMb} MB; sink requests ${sinkRoutes.total}; bot warnings/errors logged: ${warnings.length}`);
+  if (warnings.length) log(`        first: ${warnings[0]!.slice(0, 300)}`);
+  log(`total ${Math.round((performance.now() - t0) / 1000)} s`);
+
+  const summary = {
+    date: startedAt.toISOString(),
+    machine,
+    settings: { phaseSeconds: PHASE_S, connections: CONNECTIONS, channels: CHANNELS, hotEditors: HOT_EDITORS, fixedRate: FIXED_RATE, redis: (await redisVersion()) },
+    coldStartMs,
+    coldStartRunsMs: starts.map(Math.round),
+    idleRssMb,
+    idleRssRunsMb: idle,
+    peakRssMb,
+    sequentialEdits: seqDetail,
+    floorRps: floor.rps,
+    mixRps: mix.rps,
+    mixOverFloor: ratio,
+    phases,
+    sinkRoutes,
+    botWarnings: warnings.length,
+    botWarningSamples: warnings.slice(0, 5),
+    targets: checks,
+    casRetriesSource: 'bot-side probe (bench/probe.mjs) unless the bot exposes a CAS retry counter on /metrics',
+  };
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  const text = `${JSON.stringify(summary, null, 2)}\n`;
+  writeFileSync(path.join(root, 'bench/results/latest.json'), text);
+  writeFileSync(path.join(root, 'bench/results', `${startedAt.toISOString().slice(0, 10)}.json`), text);
+  log('wrote bench/results/latest.json');
+}
+
+// ---------------------------------------------------------------- redis helpers
+
+async function redisCommand(...args: string[]): Promise<string> {
+  if (!redis) throw new Error('redis is not running');
+  const port = redis.port;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const payload = `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+    let buf = Buffer.alloc(0);
+    socket.setTimeout(3000, () => {
+      socket.destroy();
+      reject(new Error('redis did not answer'));
+    });
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(payload));
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      const text = buf.toString('utf8');
+      const m = /^\$(\d+)\r\n/.exec(text);
+      if (m && buf.length >= m[0].length + Number(m[1]) + 2) {
+        socket.end();
+        resolve(buf.subarray(m[0].length, m[0].length + Number(m[1])).toString('utf8'));
+      } else if (/^[+-:]/.test(text) && text.includes('\r\n')) {
+        socket.end();
+        resolve(text.trim());
+      }
+    });
+  });
+}
+
+const redisInfo = (section: string) => redisCommand('INFO', section);
+
+async function redisVersion(): Promise<string> {
+  return (await redisInfo('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
+}
+
+/** INFO commandstats → { command: calls } (commands run inside scripts are counted too). */
+async function commandStats(): Promise<Counts> {
+  const out: Counts = {};
+  for (const m of (await redisInfo('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    if (m[1] === 'info') continue;
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+main()
+  .catch((error: unknown) => {
+    process.exitCode = 1;
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  })
+  .finally(() => cleanup());
