@@ -6,6 +6,15 @@
  *   registration → transport
  *   (gateway, with /healthz on PORT; or the HTTP interactions endpoint on PORT/HOST).
  *
+ * Every interaction is counted, timed and logged once (src/metrics.ts wraps the router); the store
+ * is instrumented the same way; GET /metrics serves Prometheus text next to /healthz.
+ *
+ * Sharding: under discord.js's ShardingManager (src/shard.ts, `npm run start:sharded`) each shard
+ * process gets SHARDS / SHARD_COUNT in its environment; discord.js's Client picks them up. Such a
+ * process listens on PORT + shard id (when PORT is not 0), labels its metrics and logs with the
+ * shard, and only shard 0 registers commands. Every process re-arms vote deadlines: the store
+ * closes a vote exactly once, so a deadline armed in several processes still closes it once.
+ *
  * SIGTERM/SIGINT: stop taking interactions, wait (at most 10 s) for those in flight and their
  * after-work, close the store, exit 0. A second signal exits at once.
  */
@@ -20,6 +29,7 @@ import { createDiscordApi } from './discord/restApi.js';
 import { createRouter } from './discord/router.js';
 import { createVoteScheduler, type RunningVoteScheduler } from './discord/voteScheduler.js';
 import { createLogger, type AppLogger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { registerCommands } from './register.js';
 import { createStore, type Store } from './store/index.js';
 import { startGateway, type GatewayTransport } from './transport/gateway.js';
@@ -36,15 +46,42 @@ export interface RunningBot {
   readonly store: Store;
   /** Where the HTTP server (interactions or health) listens. */
   readonly url: string | undefined;
+  /** The process's Prometheus registry (served at GET /metrics). */
+  readonly metrics: Metrics;
   stop(reason: string): Promise<void>;
 }
 
-export async function startBot(config: Config, log: AppLogger): Promise<RunningBot> {
-  const store = await createStore({
+/** This process's shard when started by discord.js's ShardingManager (SHARDS / SHARD_COUNT), else undefined. */
+export function shardFromEnv(env: Record<string, string | undefined>): { id: number; count: number } | undefined {
+  if (env.SHARDS === undefined || env.SHARDS.trim() === '') return undefined;
+  let ids: unknown;
+  try {
+    ids = JSON.parse(env.SHARDS);
+  } catch {
+    ids = undefined;
+  }
+  const first = Array.isArray(ids) ? ids[0] : ids;
+  const count = Number(env.SHARD_COUNT);
+  if (!Number.isInteger(first) || (first as number) < 0 || !Number.isInteger(count) || count < 1 || (first as number) >= count) {
+    throw new Error(`invalid shard environment: SHARDS=${env.SHARDS} SHARD_COUNT=${env.SHARD_COUNT ?? ''}`);
+  }
+  return { id: first as number, count };
+}
+
+export interface StartOptions {
+  /** Set when this process is one shard of several (see shardFromEnv). */
+  shard?: { id: number; count: number };
+}
+
+export async function startBot(config: Config, log: AppLogger, options: StartOptions = {}): Promise<RunningBot> {
+  const { shard } = options;
+  const metrics = createMetrics(shard ? { labels: { shard: String(shard.id) } } : {});
+  const rawStore = await createStore({
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : { filePath: config.SALT_DATA_FILE }),
     draftTtlMs: config.SALT_DRAFT_TTL_DAYS * DAY_MS,
     logger: { info: (message) => log.info({ component: 'store' }, message), warn: (message) => log.warn({ component: 'store' }, message) },
   });
+  const store = metrics.instrumentStore(rawStore);
   log.info({ store: store.kind }, `store: ${store.describe()}`);
 
   const inflight = createInFlight();
@@ -77,7 +114,8 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
     const closeOnTimer = closeVoteOnTimer(deps);
     // Deadline closes count as in-flight work, so shutdown waits for one that already started.
     scheduler = votes = createVoteScheduler(deps, (voteId) => inflight.run(() => closeOnTimer(voteId)));
-    const router = createRouter(registry, deps, (inv) => outdatedReply(inv));
+    const observer = metrics.observeInteractions(log);
+    const router = observer.wrap(createRouter(registry, deps, (inv) => outdatedReply(inv), { onError: observer.onError }));
 
     try {
       await registerCommands({
@@ -86,7 +124,8 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
         guildId: config.DISCORD_GUILD_ID,
         definitions: registry.definitions,
         store,
-        mode: config.SALT_REGISTER_COMMANDS,
+        // One shard registers for all of them.
+        mode: shard && shard.id !== 0 ? 'never' : config.SALT_REGISTER_COMMANDS,
         log,
       });
     } catch (error) {
@@ -98,10 +137,12 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
     await votes.start();
 
     let url: string | undefined;
+    // Shards of one manager share a host: each takes its own port.
+    const port = shard && config.PORT !== 0 ? config.PORT + shard.id : config.PORT;
     if (config.SALT_TRANSPORT === 'http') {
-      const health: HealthDeps = { store };
+      const health: HealthDeps = { store, metrics };
       server = createHttpServer({ publicKeyHex: config.DISCORD_PUBLIC_KEY ?? '', router, log, health, inflight });
-      const bound = await listen(server, config.PORT, config.HOST);
+      const bound = await listen(server, port, config.HOST);
       url = bound.url;
       log.info({ transport: 'http', port: bound.port, host: config.HOST }, `listening for interactions on ${bound.url}/interactions`);
     } else {
@@ -114,11 +155,11 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
         inflight,
       });
       const gw = gateway;
-      const health: HealthDeps = { store, extra: () => ({ gateway: gw.status() }) };
+      const health: HealthDeps = { store, metrics, extra: () => ({ gateway: gw.status() }) };
       server = createServer(healthOnly(health));
-      const bound = await listen(server, config.PORT, config.HOST);
+      const bound = await listen(server, port, config.HOST);
       url = bound.url;
-      log.info({ transport: 'gateway', port: bound.port, host: config.HOST }, `health check on ${bound.url}/healthz`);
+      log.info({ transport: 'gateway', port: bound.port, host: config.HOST }, `health check on ${bound.url}/healthz, metrics on ${bound.url}/metrics`);
     }
 
     let stopping: Promise<void> | undefined;
@@ -126,6 +167,7 @@ export async function startBot(config: Config, log: AppLogger): Promise<RunningB
       config,
       store,
       url,
+      metrics,
       stop(reason) {
         stopping ??= (async () => {
           log.info({ reason, inFlight: inflight.size }, 'shutting down');
@@ -162,18 +204,26 @@ export async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger({ level: config.LOG_LEVEL, pretty: config.SALT_PRETTY_LOGS, secrets: [config.DISCORD_TOKEN] });
+  let shard: StartOptions['shard'];
+  try {
+    shard = shardFromEnv(process.env);
+  } catch (error) {
+    console.error(`saltbot: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  const rootLog = createLogger({ level: config.LOG_LEVEL, pretty: config.SALT_PRETTY_LOGS, secrets: [config.DISCORD_TOKEN] });
+  const log = shard ? rootLog.child({ shard: shard.id }) : rootLog;
 
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
   let bot: RunningBot;
   try {
-    bot = await startBot(config, log);
+    bot = await startBot(config, log, shard ? { shard } : {});
   } catch (error) {
     log.error({ err: error instanceof Error ? error.message : String(error) }, 'start-up failed');
     process.exit(1);
   }
-  log.info({ transport: config.SALT_TRANSPORT, application: config.DISCORD_APPLICATION_ID, guild: config.DISCORD_GUILD_ID ?? null }, 'saltbot is running');
+  log.info({ transport: config.SALT_TRANSPORT, application: config.DISCORD_APPLICATION_ID, guild: config.DISCORD_GUILD_ID ?? null, ...(shard ? { shardCount: shard.count } : {}) }, 'saltbot is running');
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

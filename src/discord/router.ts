@@ -80,7 +80,17 @@ export function errorReply(error: unknown, interaction: APIInteraction, deps: De
   return ephemeral(t(locale, 'errors.generic'));
 }
 
-export function createRouter(registry: Registry, deps: Deps, fallbackCard?: ComponentHandler<Extract<Action, { kind: 'outdated' }>>): Router {
+/** Observers outside the router (src/metrics.ts counts each thrown error by outcome). */
+export interface RouterHooks {
+  onError?(error: unknown, interaction: APIInteraction): void;
+}
+
+export function createRouter(
+  registry: Registry,
+  deps: Deps,
+  fallbackCard?: ComponentHandler<Extract<Action, { kind: 'outdated' }>>,
+  hooks: RouterHooks = {},
+): Router {
   const tab = tables(registry.modules);
   const commandNames = new Set(registry.definitions.map((d) => d.name));
   const edits = createRateLimiter(deps.editRatePerMinute ?? 0, deps.now);
@@ -167,6 +177,7 @@ export function createRouter(registry: Registry, deps: Deps, fallbackCard?: Comp
       try {
         return await dispatch(interaction);
       } catch (error) {
+        hooks.onError?.(error, interaction);
         return errorReply(error, interaction, deps);
       }
     },

@@ -42,7 +42,6 @@ export async function startGateway(deps: GatewayTransportDeps): Promise<GatewayT
   });
 
   async function handle(interaction: APIInteraction): Promise<void> {
-    const started = Date.now();
     const reply = await router.route(interaction);
     try {
       await api.postCallback(interaction, reply);
@@ -50,7 +49,6 @@ export async function startGateway(deps: GatewayTransportDeps): Promise<GatewayT
       log.warn({ interactionId: interaction.id, type: interaction.type, err: error }, 'could not answer the interaction');
       return;
     }
-    log.debug({ interactionId: interaction.id, type: interaction.type, responseType: reply.response.type, ms: Date.now() - started }, 'answered interaction');
     if (reply.after) {
       try {
         await reply.after();

@@ -1,6 +1,10 @@
 /**
- * GET /healthz, shared by both transports: 200 `{ status: 'ok', store: { kind, pingMs } }` when
- * the store answers, 503 `{ status: 'degraded', … }` when it does not (or the gateway is down).
+ * The operations endpoints, shared by both transports (the HTTP transport's server, and the
+ * gateway transport's small side server):
+ *
+ *   GET /healthz  200 `{ status: 'ok', store: { kind, pingMs } }` when the store answers,
+ *                 503 `{ status: 'degraded', … }` when it does not (or the gateway is down).
+ *   GET /metrics  Prometheus text exposition (src/metrics.ts), when metrics are configured.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../store/index.js';
@@ -11,6 +15,8 @@ export interface HealthDeps {
   readonly extra?: () => Record<string, { ok: boolean; [k: string]: unknown }>;
   /** Bound for the store ping (default 2 s). */
   readonly pingTimeoutMs?: number;
+  /** Served at GET /metrics (404 when absent). */
+  readonly metrics?: { render(): Promise<{ contentType: string; body: string }> };
 }
 
 export async function healthReport(deps: HealthDeps): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -42,16 +48,38 @@ export async function handleHealth(req: IncomingMessage, res: ServerResponse, de
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 
-/** A minimal server answering only GET/HEAD /healthz (the gateway transport's side port). */
+export async function handleMetrics(req: IncomingMessage, res: ServerResponse, metrics: NonNullable<HealthDeps['metrics']>): Promise<void> {
+  const { contentType, body } = await metrics.render();
+  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * Answers GET/HEAD /healthz and /metrics; returns false (and leaves the response alone) for any
+ * other request.
+ */
+export function serveOps(req: IncomingMessage, res: ServerResponse, deps: HealthDeps): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const path = (req.url ?? '/').split('?')[0];
+  const fail = (): void => {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal error"}');
+    else res.destroy();
+  };
+  if (path === '/healthz') {
+    void handleHealth(req, res, deps).catch(fail);
+    return true;
+  }
+  if (path === '/metrics' && deps.metrics) {
+    void handleMetrics(req, res, deps.metrics).catch(fail);
+    return true;
+  }
+  return false;
+}
+
+/** A minimal server answering only GET/HEAD /healthz and /metrics (the gateway transport's side port). */
 export function healthOnly(deps: HealthDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      void handleHealth(req, res, deps).catch(() => {
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-      return;
-    }
+    if (serveOps(req, res, deps)) return;
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
   };
 }

@@ -8,6 +8,9 @@
  *                       JSON, or as multipart/form-data (payload_json + files[n]) when it has files.
  *                       The reply's after-work runs once the response is sent.
  *   GET  /healthz       store (and extra) health.
+ *   GET  /metrics       Prometheus metrics (when `health.metrics` is set).
+ *
+ * Each interaction is counted, timed and logged by the router wrapper (src/metrics.ts), not here.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -18,7 +21,7 @@ import type { Logger } from '../discord/deps.js';
 import type { OutgoingFile, Reply } from '../discord/reply.js';
 import type { Router } from '../discord/router.js';
 import { withAttachments } from '../discord/restApi.js';
-import { handleHealth, type HealthDeps } from './health.js';
+import { serveOps, type HealthDeps } from './health.js';
 import { createInFlight, type InFlight } from './inflight.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -192,16 +195,12 @@ export function createInteractionsHandler(deps: HttpTransportDeps): (req: Incomi
       return;
     }
     await inflight.run(async () => {
-      const started = now();
       const reply = await deps.router.route(interaction);
-      const elapsed = now() - started;
-      if (elapsed > 2500) log.warn({ interactionId: interaction.id, ms: elapsed }, 'slow interaction response (Discord allows 3 s)');
       const sent = new Promise<boolean>((resolve) => {
         res.once('finish', () => resolve(true));
         res.once('close', () => resolve(res.writableFinished));
       });
       sendReply(res, reply);
-      log.debug({ interactionId: interaction.id, type: interaction.type, responseType: reply.response.type, ms: elapsed }, 'answered interaction');
       if (!(await sent)) {
         log.warn({ interactionId: interaction.id }, 'the interaction response was not delivered; skipping its follow-up work');
         return;
@@ -231,10 +230,7 @@ export function createInteractionsHandler(deps: HttpTransportDeps): (req: Incomi
       void interactions(req, res).catch(fail);
       return;
     }
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      void handleHealth(req, res, deps.health).catch(fail);
-      return;
-    }
+    if (serveOps(req, res, deps.health)) return;
     sendJson(res, 404, { error: 'not found' });
   };
 }
