@@ -4,7 +4,7 @@
  */
 import { ButtonStyle, ComponentType, MessageFlags, type APIMessageTopLevelComponent } from 'discord-api-types/v10';
 import { lintSpec, type LintFinding } from '../domain/lint.js';
-import { formatBand, formatHz, formatNumber, pumpCharacter } from '../domain/render.js';
+import { buildRange, formatBand, formatHz, formatNumber, pumpCharacter } from '../domain/render.js';
 import type { Spec } from '../domain/spec.js';
 import { barTimestamp, releaseWindow } from '../domain/timing.js';
 import { t, type Translator } from '../i18n/index.js';
@@ -39,10 +39,8 @@ export function timingLine(spec: Spec, tr: Translator): string {
   const tm = spec.timing;
   const bpm = spec.track.bpm;
   const events: string[] = [];
-  if (tm.buildStartBar !== undefined) {
-    const end = tm.dropBar !== undefined ? tm.dropBar - 1 : tm.buildStartBar;
-    events.push(tr('card.timingBuild', { from: tm.buildStartBar, to: Math.max(end, tm.buildStartBar) }));
-  }
+  const build = buildRange(spec);
+  if (build) events.push(tr('card.timingBuild', { from: build.startBar, to: build.endBar ?? build.startBar }));
   if (tm.sweepApexBar !== undefined) events.push(tr('card.timingApex', { bar: tm.sweepApexBar }));
   if (tm.dropBar !== undefined) events.push(tr('card.timingDrop', { bar: tm.dropBar, time: barTimestamp(tm.dropBar, bpm) }));
   if (tm.breakBar !== undefined) events.push(tr('card.timingBreak', { bar: tm.breakBar, time: barTimestamp(tm.breakBar, bpm) }));

@@ -135,12 +135,18 @@ export interface BuildRange {
  * The build's bar range. As in the worked example (build bars 1-15, drop bar 17), the build ends
  * two bars before the drop: the bar right before the drop is the lift into it.
  */
+/**
+ * The build's bars: from its start to two bars before the drop (the article's "build bars 1-15,
+ * drop bar 17"), or to the filter-sweep apex when the apex comes later but still before the drop
+ * (a 16-bar build whose sweep peaks in bar 16).
+ */
 export function buildRange(spec: Spec): BuildRange | undefined {
   const start = spec.timing.buildStartBar;
   if (start === undefined) return undefined;
-  const drop = spec.timing.dropBar;
-  if (drop !== undefined && drop - 2 >= start) return { startBar: start, endBar: drop - 2 };
-  return { startBar: start };
+  const { dropBar: drop, sweepApexBar: apex } = spec.timing;
+  if (drop === undefined) return { startBar: start };
+  const end = Math.max(drop - 2, apex !== undefined && apex < drop ? apex : -Infinity);
+  return end >= start ? { startBar: start, endBar: end } : { startBar: start };
 }
 
 /** "saw", or "supersaw" for a saw with more than one unison voice. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBand, formatHz, PROMPT_MAX_CHARS, pumpCharacter, renderPrompt, synthesisLine } from '../../src/domain/render.js';
+import { buildRange, formatBand, formatHz, PROMPT_MAX_CHARS, pumpCharacter, renderPrompt, synthesisLine } from '../../src/domain/render.js';
 import { parseSpec } from '../../src/domain/parse.js';
 import { foundationInput, layerInput, makeSpec, specInput } from '../fixtures/spec.js';
 import { maximalSpecInput } from '../fixtures/arbitrary.js';
@@ -142,5 +142,17 @@ describe('renderPrompt', () => {
 describe('fixture sanity', () => {
   it('GIVEN specInput WHEN parsed THEN it is valid', () => {
     expect(parseSpec(specInput()).ok).toBe(true);
+  });
+});
+
+describe('buildRange', () => {
+  it('GIVEN build 1, apex 14, drop 17 WHEN ranged THEN bars 1-15 (two bars before the drop)', () => {
+    expect(buildRange(makeSpec({ timing: { buildStartBar: 1, sweepApexBar: 14, dropBar: 17 } }))).toEqual({ startBar: 1, endBar: 15 });
+  });
+  it('GIVEN a sweep apex in bar 16 before a drop at 17 WHEN ranged THEN the build runs to 16', () => {
+    expect(buildRange(makeSpec({ timing: { buildStartBar: 1, sweepApexBar: 16, dropBar: 17 } }))).toEqual({ startBar: 1, endBar: 16 });
+  });
+  it('GIVEN no drop WHEN ranged THEN only the start is known', () => {
+    expect(buildRange(makeSpec({ timing: { buildStartBar: 5 } }))).toEqual({ startBar: 5 });
   });
 });
