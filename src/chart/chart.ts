@@ -23,6 +23,8 @@ import { clipText, el, escapeXml, line, n, rect, text, textWidth } from './svg.j
 
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 900;
+/** Widest PNG rendered: 4x the native width. */
+export const CHART_MAX_WIDTH = CHART_WIDTH * 4;
 /** Smallest font size used anywhere in the chart, px at CHART_WIDTH. */
 export const MIN_FONT_PX = 12;
 

@@ -2,6 +2,7 @@
 export {
   BACKGROUND,
   CHART_HEIGHT,
+  CHART_MAX_WIDTH,
   CHART_WIDTH,
   COLORS,
   MIN_FONT_PX,
@@ -13,7 +14,7 @@ export {
   type ChartGeometry,
   type ChartOptions,
 } from './chart.js';
-export { CHART_FONT_FILES, CHART_MAX_WIDTH, renderChartPng, svgToPng, type PngOptions } from './png.js';
+export { CHART_FONT_FILES, renderChartPng, svgToPng, type PngOptions } from './png.js';
 export { KICK_BAND, ROLE_BANDS, bandOverlaps, layerBands, type BandOverlap, type LayerBand } from './bands.js';
 export { RELEASE_CURVE_K, sidechainCurve, sidechainGainDb } from './sidechain.js';
 export { chartBenchmark, type ChartBenchmark } from './bench.js';

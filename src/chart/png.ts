@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import type { Spec } from '../domain/spec.js';
-import { CHART_WIDTH, renderChartSvg, type ChartOptions } from './chart.js';
+import { CHART_MAX_WIDTH, CHART_WIDTH, renderChartSvg, type ChartOptions } from './chart.js';
 
 const require = createRequire(import.meta.url);
 
@@ -14,9 +14,6 @@ export const CHART_FONT_FILES: readonly string[] = [
   require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
   require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
 ];
-
-/** Widest PNG we render; 4× the native width. */
-export const CHART_MAX_WIDTH = CHART_WIDTH * 4;
 
 export interface PngOptions extends ChartOptions {
   /**

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wantsHelp } from './args.js';
+import { chartCommand } from './commands/chart.js';
 import { lintCommand } from './commands/lint.js';
+import { patchCommand } from './commands/patch.js';
 import { presetsCommand } from './commands/presets.js';
 import { renderCommand } from './commands/render.js';
 import { timingCommand } from './commands/timing.js';
@@ -24,6 +26,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIO) => 
   render: renderCommand,
   lint: lintCommand,
   timing: timingCommand,
+  patch: patchCommand,
+  chart: chartCommand,
 };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
