@@ -13,6 +13,7 @@ Commands:
   render <spec.json|->    print the SALT + LTV prompt for a spec (or --preset NAME)
   lint <spec.json|->      check a spec for musical problems (or --preset NAME)
   timing --bpm N          tempo maths: beat and bar lengths, sidechain release window, timestamps
+  patch <spec.json|->     Serum and Sylenth1 patch sheets for every layer (or --preset NAME)
   chart <spec.json|->     draw the band map, sidechain curve and arrangement as PNG (--out FILE)
 
 Options:
@@ -45,6 +46,12 @@ Options:
   -p, --preset NAME   render a built-in preset (see saltbot presets)
   -c, --compact N     print the compact prompt: the most important facts in at most N characters
                       (N a whole number, at least ${COMPACT_MIN_BUDGET}; 200 fits Suno's style field)
+  -t, --target T      shape the draft for a destination, each field under a "== name (chars/budget) ==" line:
+                      suno (style, structure, exclude), udio (description, tags, negative, structure),
+                      musicgen (one or two sentences, at most 300 characters), llm (full prompt with
+                      the chain-of-thought preamble), full, compact
+  -b, --budget N      with --target suno: the style field's budget (default 1000; 200 for Suno v4);
+                      with --target compact: the compact budget (default 1000)
   --cot               add the chain-of-thought preamble (full prompt only)
   --anchor            add the reference anchor (full prompt only)
   -h, --help          show this help
@@ -54,6 +61,7 @@ Options:
 Examples:
   saltbot render --preset calling
   saltbot render --preset calling --compact 200
+  saltbot render --preset calling --target suno --budget 200
   saltbot render my-drop.json --cot
   cat my-drop.json | saltbot render -
 `;
@@ -107,10 +115,25 @@ Examples:
   saltbot chart my-drop.json --out my-drop.svg --svg
 `;
 
+export const PATCH_HELP = `Usage: saltbot patch <spec.json|-> [--synth serum|sylenth1]
+       saltbot patch --preset NAME [--synth serum|sylenth1]
+
+Prints a patch sheet per synth (both unless --synth): for every layer the oscillator, unison
+voices and detune, filter, envelope, LFO and level in the synth's own terms, then the kick
+sidechain compressor (attack, release, ratio, ducking). Values the draft does not state are
+inferred from the layer's LTV words and marked with ~.
+
+Options:
+  -p, --preset NAME   a built-in preset
+  -s, --synth NAME    serum or sylenth1 (default: both)
+  -h, --help          show this help
+`;
+
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   presets: PRESETS_HELP,
   render: RENDER_HELP,
   lint: LINT_HELP,
   timing: TIMING_HELP,
+  patch: PATCH_HELP,
   chart: CHART_HELP,
 };

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { wantsHelp } from './args.js';
 import { chartCommand } from './commands/chart.js';
 import { lintCommand } from './commands/lint.js';
+import { patchCommand } from './commands/patch.js';
 import { presetsCommand } from './commands/presets.js';
 import { renderCommand } from './commands/render.js';
 import { timingCommand } from './commands/timing.js';
@@ -25,6 +26,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIO) => 
   render: renderCommand,
   lint: lintCommand,
   timing: timingCommand,
+  patch: patchCommand,
   chart: chartCommand,
 };
 
