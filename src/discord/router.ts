@@ -155,7 +155,8 @@ export function createRouter(
         const submit = interaction as APIModalSubmitInteraction;
         const action = decodeAction(submit.data.custom_id);
         const handler = action.kind === 'form' ? tab.forms.get(action.form) : undefined;
-        if (action.kind !== 'form' || !handler) throw new UserError('errors.outdated');
+        // A form from an older deploy: the same friendly answer and fresh card as an outdated button (outdatedReply reads only guild/channel/locale).
+        if (action.kind !== 'form' || !handler) return outdated(submit as unknown as APIMessageComponentInteraction, { kind: 'outdated', raw: submit.data.custom_id });
         const wait = edits.take(`${submit.guild_id ?? 'dm'}:${actorOf(submit).id}`);
         if (wait > 0) throw new UserError('errors.rateLimited', { seconds: wait });
         return handler(invocation(submit), action);
