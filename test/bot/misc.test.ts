@@ -3,6 +3,7 @@ import { MessageFlags, PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saltCommand } from '../../commands/index.js';
 import { LINT_MESSAGES_EN, LINT_RULES, lintSpec } from '../../src/domain/lint.js';
+import { MEASURED_LINT_MESSAGES_EN } from '../../src/audio/measure.js';
 import { encodeAction } from '../../src/discord/customId.js';
 import { localizeCommandRefs, t, type Locale } from '../../src/i18n/index.js';
 import type { Reply } from '../../src/discord/reply.js';
@@ -48,11 +49,13 @@ async function withRelease(releaseMs: number) {
 }
 
 describe('lint.json', () => {
-  it('equals LINT_MESSAGES_EN (keys are the rule ids) so the two never drift', () => {
+  it('equals LINT_MESSAGES_EN plus MEASURED_LINT_MESSAGES_EN (keys are the rule ids) so they never drift', () => {
     const file = JSON.parse(readFileSync(new URL('../../locales/en-US/lint.json', import.meta.url), 'utf8')) as Record<string, string>;
-    const expected = Object.fromEntries(Object.entries(LINT_MESSAGES_EN).map(([k, v]) => [k.replace(/^lint\./, ''), v]));
+    const all = { ...LINT_MESSAGES_EN, ...MEASURED_LINT_MESSAGES_EN };
+    const expected = Object.fromEntries(Object.entries(all).map(([k, v]) => [k.replace(/^lint\./, ''), v]));
     expect(file).toEqual(expected);
-    expect(Object.keys(file).sort()).toEqual(LINT_RULES.map((r) => r.id).sort());
+    const measuredIds = Object.keys(MEASURED_LINT_MESSAGES_EN).map((k) => k.replace(/^lint\./, ''));
+    expect(Object.keys(file).sort()).toEqual([...LINT_RULES.map((r) => r.id), ...measuredIds].sort());
   });
 });
 
