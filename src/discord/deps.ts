@@ -11,6 +11,8 @@ export interface DiscordApi {
   editMessage(channelId: string, messageId: string, body: RESTPatchAPIChannelMessageJSONBody): Promise<void>;
   followUp(interactionToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, files?: readonly OutgoingFile[]): Promise<{ id: string }>;
   editOriginal(interactionToken: string, body: RESTPatchAPIChannelMessageJSONBody, files?: readonly OutgoingFile[]): Promise<void>;
+  /** Deletes the message an interaction's response created. */
+  deleteOriginal(interactionToken: string): Promise<void>;
   /** The message an interaction's response created (to learn its id). */
   getOriginal(interactionToken: string): Promise<{ id: string; channel_id: string }>;
 }
@@ -45,6 +47,11 @@ export interface Deps {
   readonly log: Logger;
   readonly now: () => number;
   readonly votes: VoteScheduler;
+  /**
+   * When a handler has not answered after this many ms, the router defers (Discord wants a first
+   * response within 3 s) and delivers the answer afterwards. Default 2000.
+   */
+  readonly deferAfterMs?: number;
   /** Edits per member per minute (0 = unlimited). */
   readonly editRatePerMinute?: number;
   /**

@@ -91,6 +91,10 @@ export function createDiscordApi(rest: REST, applicationId: string): RestDiscord
       );
     },
 
+    async deleteOriginal(interactionToken) {
+      await call(() => rest.delete(Routes.webhookMessage(applicationId, interactionToken, '@original'), { auth: false }));
+    },
+
     async getOriginal(interactionToken) {
       const message = await call<RESTGetAPIWebhookWithTokenMessageResult>(() =>
         rest.get(Routes.webhookMessage(applicationId, interactionToken, '@original'), { auth: false }),

@@ -6,6 +6,8 @@ import {
   ApplicationCommandType,
   InteractionResponseType,
   InteractionType,
+  MessageFlags,
+  type APIInteractionResponse,
   type APIApplicationCommandAutocompleteInteraction,
   type APIChatInputApplicationCommandInteraction,
   type APIInteraction,
@@ -21,7 +23,7 @@ import { UserError } from './errors.js';
 import { actorOf, commandPath, localesOf } from './interaction.js';
 import { DISCORD_LIMITS, clip } from './limits.js';
 import { createRateLimiter } from './rateLimit.js';
-import { ephemeral, type Reply } from './reply.js';
+import { ephemeral, type MessageBody, type Reply } from './reply.js';
 
 export interface Router {
   route(interaction: APIInteraction): Promise<Reply>;
@@ -85,6 +87,18 @@ export interface RouterHooks {
   onError?(error: unknown, interaction: APIInteraction): void;
 }
 
+/** Discord always sends `data` (with a string custom_id for components and modals); anything else is not routable. */
+function wellFormed(interaction: APIInteraction): boolean {
+  const data: unknown = (interaction as { data?: unknown }).data;
+  if (typeof data !== 'object' || data === null) return false;
+  const options = (data as { options?: unknown }).options;
+  if (options !== undefined && options !== null && !Array.isArray(options)) return false;
+  if (interaction.type === InteractionType.MessageComponent || interaction.type === InteractionType.ModalSubmit) {
+    return typeof (data as { custom_id?: unknown }).custom_id === 'string';
+  }
+  return true;
+}
+
 export function createRouter(
   registry: Registry,
   deps: Deps,
@@ -100,6 +114,12 @@ export function createRouter(
   }
 
   async function dispatch(interaction: APIInteraction): Promise<Reply> {
+    if (interaction.type !== InteractionType.Ping && !wellFormed(interaction)) {
+      if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
+        return { response: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } } };
+      }
+      throw new UserError('errors.unknownCommand');
+    }
     switch (interaction.type) {
       case InteractionType.Ping:
         return { response: { type: InteractionResponseType.Pong } };
@@ -173,14 +193,69 @@ export function createRouter(
     return ephemeral(t(comp.locale, 'errors.outdated'));
   }
 
+  const deferAfterMs = deps.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
+
   return {
     async route(interaction) {
-      try {
-        return await dispatch(interaction);
-      } catch (error) {
+      const work = dispatch(interaction).catch((error: unknown) => {
         hooks.onError?.(error, interaction);
         return errorReply(error, interaction, deps);
+      });
+      if (interaction.type === InteractionType.Ping || interaction.type === InteractionType.ApplicationCommandAutocomplete) return work;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), deferAfterMs);
+        timer.unref?.();
+      });
+      const first = await Promise.race([work, late]);
+      clearTimeout(timer);
+      if (first !== 'late') return first;
+      deps.log.warn({ interactionId: interaction.id, deferAfterMs }, 'handler is slow: deferring the response');
+      return lateReply(interaction, work, deps);
+    },
+  };
+}
+
+export const DEFAULT_DEFER_AFTER_MS = 2000;
+
+/**
+ * The first response for a handler that missed the deadline: a defer (public for commands and
+ * modal submits, a silent update for components), then the real answer once it is ready: edited
+ * into the deferred message, or sent as an ephemeral follow-up (deleting the placeholder) when the
+ * answer was private. A modal cannot be shown late: the member is asked to press again.
+ */
+function lateReply(interaction: APIInteraction, work: Promise<Reply>, deps: Deps): Reply {
+  const isComponent = interaction.type === InteractionType.MessageComponent;
+  const response: APIInteractionResponse = isComponent
+    ? { type: InteractionResponseType.DeferredMessageUpdate }
+    : { type: InteractionResponseType.DeferredChannelMessageWithSource };
+  const token = interaction.token;
+  const locale = 'locale' in interaction ? interaction.locale : undefined;
+  const isDefer = (type: InteractionResponseType) =>
+    type === InteractionResponseType.DeferredChannelMessageWithSource || type === InteractionResponseType.DeferredMessageUpdate;
+  return {
+    response,
+    after: async () => {
+      const reply = await work;
+      const r = reply.response;
+      if (!('data' in r) || !r.data || r.type === InteractionResponseType.Modal) {
+        // A modal (or anything without a message) cannot follow a defer.
+        if (!isDefer(r.type)) {
+          await deps.api.followUp(token, { content: t(locale, 'errors.slow'), flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } });
+          if (!isComponent) await deps.api.deleteOriginal(token).catch(() => undefined);
+        }
+        await reply.after?.();
+        return;
       }
+      const data = r.data as MessageBody;
+      const isEphemeral = ((data.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
+      if (r.type === InteractionResponseType.UpdateMessage || (!isEphemeral && !isComponent)) {
+        await deps.api.editOriginal(token, { ...data, flags: (data.flags ?? 0) & ~MessageFlags.Ephemeral } as never, reply.files);
+      } else {
+        await deps.api.followUp(token, { ...data, flags: (data.flags ?? 0) | MessageFlags.Ephemeral } as never, reply.files);
+        if (!isComponent) await deps.api.deleteOriginal(token).catch(() => undefined);
+      }
+      await reply.after?.();
     },
   };
 }

@@ -48,6 +48,9 @@ export class RecordingApi implements DiscordApi {
   async editOriginal(token: string, body: object, files?: readonly OutgoingFile[]) {
     this.calls.push({ method: 'editOriginal', args: [token, body], ...(files ? { files } : {}) });
   }
+  async deleteOriginal(token: string) {
+    this.calls.push({ method: 'deleteOriginal', args: [token] });
+  }
   async getOriginal(token: string) {
     this.calls.push({ method: 'getOriginal', args: [token] });
     return { id: this.id(), channel_id: '0' };
@@ -88,7 +91,7 @@ export function violations(reply: Reply, api?: RecordingApi): string[] {
   return out;
 }
 
-export async function makeBot(options: { store?: Store; now?: number; editRatePerMinute?: number } = {}): Promise<TestBot> {
+export async function makeBot(options: { store?: Store; now?: number; editRatePerMinute?: number; deferAfterMs?: number } = {}): Promise<TestBot> {
   const store = options.store ?? (await createStore({ memory: true }));
   const api = new RecordingApi();
   const log = new RecordingLogger();
@@ -101,6 +104,7 @@ export async function makeBot(options: { store?: Store; now?: number; editRatePe
     now: () => clock.now,
     votes: { schedule: (id, at) => void scheduled.set(id, at) },
     ...(options.editRatePerMinute !== undefined ? { editRatePerMinute: options.editRatePerMinute } : {}),
+    ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
   };
   const router = createRouter(registry, deps, (inv) => outdatedReply(inv));
   return {
