@@ -3,6 +3,7 @@
  * and p95 of building the SVG and of rasterizing it. Not used by tests (no timed tests).
  */
 import { performance } from 'node:perf_hooks';
+import { getBuiltinPreset } from '../domain/presets.js';
 import type { Spec } from '../domain/spec.js';
 import { renderChartSvg } from './chart.js';
 import { svgToPng } from './png.js';
@@ -21,8 +22,8 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Times `runs` full renders (after 2 warm-ups) of the chart for `spec`. */
-export function chartBenchmark(spec: Spec, runs = 20): ChartBenchmark {
+/** Times `runs` full renders (after 2 warm-ups) of the chart for `spec` (default: the calling preset). */
+export function chartBenchmark(spec: Spec = callingSpec(), runs = 20): ChartBenchmark {
   for (let i = 0; i < 2; i++) svgToPng(renderChartSvg(spec));
   const svgTimes: number[] = [];
   const totalTimes: number[] = [];
@@ -45,4 +46,10 @@ export function chartBenchmark(spec: Spec, runs = 20): ChartBenchmark {
     totalP95Ms: quantile(totalTimes, 0.95),
     pngBytes,
   };
+}
+
+function callingSpec(): Spec {
+  const preset = getBuiltinPreset('calling');
+  if (!preset) throw new Error('the calling preset is missing');
+  return preset.spec;
 }
