@@ -11,10 +11,11 @@ import { historyModule } from './salt/history.js';
 import { ioModule } from './salt/io.js';
 import { miscModule } from './salt/misc.js';
 import { presetModule } from './salt/preset.js';
+import { patchModule } from './salt/patch.js';
 import { publishModule } from './salt/publish.js';
 import { voteModule } from './salt/vote.js';
 
-export const saltModules: readonly CommandModule[] = [draftModule, editModule, presetModule, voteModule, publishModule, historyModule, ioModule, miscModule];
+export const saltModules: readonly CommandModule[] = [draftModule, editModule, presetModule, voteModule, publishModule, patchModule, historyModule, ioModule, miscModule];
 
 export const saltCommand = {
   type: ApplicationCommandType.ChatInput,

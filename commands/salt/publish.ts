@@ -15,12 +15,14 @@ import {
   MessageFlags,
   type APIApplicationCommandSubcommandOption,
   type APIMessageTopLevelComponent,
+  type APIStringSelectComponent,
   type RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
 import { renderCompact } from '../../src/domain/compact.js';
 import { lintSpec, type LintFinding } from '../../src/domain/lint.js';
 import { toPresetFile } from '../../src/domain/preset.js';
 import { renderPrompt } from '../../src/domain/render.js';
+import { SUNO_BUDGET, TARGETS, isTarget, renderTarget, type Target, type TargetField } from '../../src/domain/targets/index.js';
 import type { CommandModule, Invocation } from '../../src/discord/command.js';
 import { lintLines, trackLine } from '../../src/discord/card.js';
 import { encodeAction } from '../../src/discord/customId.js';
@@ -33,7 +35,7 @@ import { button, deferred, ephemeral, row, safe, textDisplay, type OutgoingFile,
 import { commandLocalizations, commandText, t, type Translator } from '../../src/i18n/index.js';
 import type { DraftRecord, Scope } from '../../src/store/types.js';
 
-export type PublishFormat = 'full' | 'compact';
+export type PublishFormat = Target;
 export interface PublishArgs {
   readonly format: PublishFormat;
   readonly budget: number;
@@ -47,25 +49,50 @@ const LINT_LINES_UNDER_PROMPT = 3;
 /** Lint lines in the private confirmation. */
 const LINT_LINES_IN_ASK = 8;
 
-function clampBudget(n: number | undefined): number {
-  if (n === undefined || !Number.isFinite(n)) return PUBLISH_BUDGET.default;
-  return Math.min(PUBLISH_BUDGET.max, Math.max(PUBLISH_BUDGET.min, Math.round(n)));
+function clampBudget(n: number | undefined, format: PublishFormat = 'compact'): number {
+  const max = format === 'suno' ? SUNO_BUDGET.style : PUBLISH_BUDGET.max;
+  if (n === undefined || !Number.isFinite(n)) return Math.min(max, PUBLISH_BUDGET.default);
+  return Math.min(max, Math.max(PUBLISH_BUDGET.min, Math.round(n)));
 }
+
+/** The select on the card: one option per profile (Suno twice: the 1000-character and the v4 200-character style field). */
+export const PUBLISH_CHOICES: readonly { value: string; key: string }[] = [
+  { value: 'full.1000', key: 'full' },
+  { value: 'compact.1000', key: 'compact' },
+  { value: 'suno.1000', key: 'suno' },
+  { value: `suno.${SUNO_BUDGET.styleV4}`, key: 'sunoV4' },
+  { value: 'udio.1000', key: 'udio' },
+  { value: 'musicgen.1000', key: 'musicgen' },
+  { value: 'llm.1000', key: 'llm' },
+];
 
 /** "compact.200" / "full.1000" — fits the custom_id codec's arg pattern. */
 export function encodePublishArgs(args: PublishArgs): string {
-  return `${args.format}.${clampBudget(args.budget)}`;
+  return `${args.format}.${clampBudget(args.budget, args.format)}`;
 }
 
 export function decodePublishArgs(arg: string | undefined): PublishArgs {
-  const m = /^(full|compact)\.(\d{1,5})$/.exec(arg ?? '');
-  if (!m) return { format: 'full', budget: PUBLISH_BUDGET.default };
-  return { format: m[1] as PublishFormat, budget: clampBudget(Number(m[2])) };
+  const m = /^([a-z0-9]+)\.(\d{1,5})$/.exec(arg ?? '');
+  if (!m || !isTarget(m[1])) return { format: 'full', budget: PUBLISH_BUDGET.default };
+  return { format: m[1], budget: clampBudget(Number(m[2]), m[1]) };
 }
 
 /** The exact prompt text of a publish. */
 export function publishedPrompt(record: DraftRecord, args: PublishArgs): string {
-  return args.format === 'compact' ? renderCompact(record.spec, clampBudget(args.budget)) : renderPrompt(record.spec);
+  if (args.format === 'compact') return renderCompact(record.spec, clampBudget(args.budget));
+  if (args.format === 'full') return renderPrompt(record.spec);
+  return targetFields(record, args)
+    .map((f) => f.text)
+    .join('\n\n');
+}
+
+function targetFields(record: DraftRecord, args: PublishArgs): readonly TargetField[] {
+  return renderTarget(record.spec, args.format, args.format === 'suno' ? { budget: clampBudget(args.budget, 'suno') } : {}).fields;
+}
+
+/** "salt-suno-style.txt". */
+export function fieldFile(format: PublishFormat, field: TargetField): string {
+  return `salt-${format}-${field.name}.txt`;
 }
 
 const blocking = (findings: readonly LintFinding[]) => findings.filter((f) => f.severity === 'warning' || f.severity === 'error');
@@ -87,6 +114,7 @@ export function publishMessage(
   locale: string,
   by: string,
 ): { body: RESTPostAPIWebhookWithTokenJSONBody & { flags: number; components: APIMessageTopLevelComponent[] }; files: OutgoingFile[]; prompt: string } {
+  if (args.format !== 'full' && args.format !== 'compact') return targetMessage(record, args, locale, by);
   const tr: Translator = (key, params) => t(locale, key, params);
   const spec = record.spec;
   const prompt = publishedPrompt(record, args);
@@ -138,6 +166,79 @@ export function publishMessage(
   return { body, files: [promptFile, specFile], prompt };
 }
 
+/**
+ * A target profile's public message: per field a label line (the destination's field name, the
+ * character count against its budget), the field in a copy-ready code block when it fits the V2
+ * text budget (else a note), and its own `.txt`; then the spec file.
+ */
+function targetMessage(
+  record: DraftRecord,
+  args: PublishArgs,
+  locale: string,
+  by: string,
+): { body: RESTPostAPIWebhookWithTokenJSONBody & { flags: number; components: APIMessageTopLevelComponent[] }; files: OutgoingFile[]; prompt: string } {
+  const tr: Translator = (key, params) => t(locale, key, params);
+  const spec = record.spec;
+  const fields = targetFields(record, args);
+  const prompt = fields.map((f) => f.text).join('\n\n');
+  const findings = blocking(lintSpec(spec));
+  const format = tr(`publish.targets.${args.format === 'suno' && clampBudget(args.budget, 'suno') <= SUNO_BUDGET.styleV4 ? 'sunoV4' : args.format}` as 'publish.targets.suno');
+  const heading = [
+    tr('publish.heading', { version: record.version }),
+    trackLine(spec, tr),
+    tr('publish.by', { name: by.replace(/[*_`~|>@#<]/g, ''), format, chars: prompt.length }),
+  ].join('\n');
+  const lint = findings.length ? clip(`${tr('publish.warningsHeading')}\n${lintLines(findings, tr, LINT_LINES_UNDER_PROMPT)}`, 600) : '';
+  const filesNote = tr('publish.targetFiles');
+  const labels = fields.map((f) =>
+    tr('publish.fieldLabel', { label: f.label, chars: f.text.length, budget: f.budget ?? f.text.length, file: fieldFile(args.format, f) }),
+  );
+  let room = DISCORD_LIMITS.v2TextTotal - heading.length - lint.length - filesNote.length - labels.reduce((n, l) => n + l.length, 0) - 10;
+  const inner: Record<string, unknown>[] = [textDisplay(heading), { type: ComponentType.Separator }];
+  const files: OutgoingFile[] = [];
+  fields.forEach((f, i) => {
+    const name = fieldFile(args.format, f);
+    const block = codeBlock(f.text);
+    inner.push(textDisplay(labels[i]!));
+    if (block.length <= room) {
+      inner.push(textDisplay(block));
+      room -= block.length;
+    } else {
+      const note = tr('publish.fieldAttached', { file: name });
+      inner.push(textDisplay(note));
+      room -= note.length;
+    }
+    inner.push({ type: ComponentType.File, file: { url: `attachment://${name}` } });
+    files.push(file(name, `${f.text}\n`, 'text/plain; charset=utf-8'));
+  });
+  if (lint) inner.push(textDisplay(lint));
+  inner.push(textDisplay(filesNote), { type: ComponentType.File, file: { url: `attachment://${SPEC_FILE}` } });
+  const preset = toPresetFile(`draft-v${record.version}`, tr('publish.presetTitle'), tr('publish.presetDescription', { version: record.version }), spec);
+  files.push(file(SPEC_FILE, `${JSON.stringify(preset, null, 2)}\n`, 'application/json'));
+  const body = safe({
+    flags: MessageFlags.IsComponentsV2,
+    components: [{ type: ComponentType.Container, accent_color: 0x57f287, components: inner }] as unknown as APIMessageTopLevelComponent[],
+    attachments: files.map((f, i) => ({ id: String(i), filename: f.name })),
+  });
+  return { body, files, prompt };
+}
+
+/** The card's "Publish for…" select (custom_id of the publish confirmation; the value is the profile). */
+export function publishSelect(tr: Translator): APIStringSelectComponent {
+  return {
+    type: ComponentType.StringSelect,
+    custom_id: encodeAction({ kind: 'confirm', what: 'publish' }),
+    placeholder: clip(tr('publish.selectPlaceholder'), DISCORD_LIMITS.selectPlaceholder),
+    min_values: 1,
+    max_values: 1,
+    options: PUBLISH_CHOICES.map((c) => ({
+      value: c.value,
+      label: clip(tr(`publish.targets.${c.key}` as 'publish.targets.suno'), DISCORD_LIMITS.selectOptionLabel),
+      description: clip(tr(`publish.targetHints.${c.key}` as 'publish.targetHints.suno'), DISCORD_LIMITS.selectOptionDescription),
+    })),
+  };
+}
+
 /** Defers publicly (type 5), then posts the message with its files as the follow-up. */
 function publishNow(inv: Invocation, scope: Scope, args: PublishArgs): Reply {
   const { deps, locales, actor } = inv;
@@ -182,6 +283,9 @@ async function publish(inv: Invocation, args: PublishArgs): Promise<Reply> {
 
 /** "Publish anyway" (confirm what 'publish'), called from the `confirm` handler in draft.ts. */
 export async function publishConfirmed(inv: Invocation, arg: string | undefined): Promise<Reply> {
+  // The card's "Publish for…" select carries the profile as its value: a fresh publish (lint first).
+  const values = (inv.interaction.data as { values?: unknown } | undefined)?.values;
+  if (Array.isArray(values) && typeof values[0] === 'string') return publish(inv, decodePublishArgs(values[0]));
   const scope = scopeOf(inv.interaction);
   if (!(await inv.deps.store.drafts.get(scope))) throw new UserError('errors.noDraft');
   return publishNow(inv, scope, decodePublishArgs(arg));
@@ -202,6 +306,16 @@ const publishOption: APIApplicationCommandSubcommandOption = {
       })),
     },
     { type: ApplicationCommandOptionType.Integer, ...named('salt.publish.budget'), required: false, min_value: PUBLISH_BUDGET.min, max_value: PUBLISH_BUDGET.max },
+    {
+      type: ApplicationCommandOptionType.String,
+      ...named('salt.publish.target'),
+      required: false,
+      choices: TARGETS.map((value) => ({
+        name: commandText(`salt.publish.target.${value}`),
+        name_localizations: commandLocalizations(`salt.publish.target.${value}`),
+        value,
+      })),
+    },
   ],
 };
 
@@ -210,9 +324,10 @@ export const publishModule: CommandModule = {
   confirms: { publish: (inv, action) => publishConfirmed(inv, action.arg) },
   run: {
     async publish(inv, options) {
-      const format = options.get('format')?.value === 'compact' ? 'compact' : 'full';
+      const target = options.get('target')?.value;
+      const format: PublishFormat = isTarget(target) ? target : options.get('format')?.value === 'compact' ? 'compact' : 'full';
       const budget = options.get('budget')?.value;
-      return publish(inv, { format, budget: clampBudget(typeof budget === 'number' ? budget : undefined) });
+      return publish(inv, { format, budget: clampBudget(typeof budget === 'number' ? budget : undefined, format) });
     },
   },
   cardSteps: {
