@@ -141,8 +141,7 @@ export function renderStack(spec: Spec, options: StackOptions): { left: Float32A
   const total = length + tail;
   const left = new Float32Array(total);
   const right = new Float32Array(total);
-  const layerL = new Float32Array(total);
-  const layerR = new Float32Array(total);
+  const [layerL, layerR] = layerScratch(total);
   const scratch = { env: new Float32Array(Math.ceil((maxGate + maxRelease / 1000) * sr) + 2) };
   const beatS = msPerBeat(options.bpm) / 1000;
   const gain = options.sidechain && spec.sidechain ? sidechainGain(spec.sidechain, beatS, sr, total) : undefined;
@@ -181,6 +180,13 @@ export function renderStack(spec: Spec, options: StackOptions): { left: Float32A
   }
   if (options.normalize) normalize(outL, outR);
   return { left: outL, right: outR, inferred };
+}
+
+let SCRATCH: [Float32Array, Float32Array] | undefined;
+/** Per-layer working buffers, reused across renders (rendering is synchronous, so never shared). */
+function layerScratch(length: number): [Float32Array, Float32Array] {
+  if (!SCRATCH || SCRATCH[0].length < length) SCRATCH = [new Float32Array(length), new Float32Array(length)];
+  return [SCRATCH[0].subarray(0, length), SCRATCH[1].subarray(0, length)];
 }
 
 /** Mix level of a 0 dB layer before normalization (leaves room for a five-layer stack). */
