@@ -15,6 +15,8 @@ Commands:
   timing --bpm N          tempo maths: beat and bar lengths, sidechain release window, timestamps
   patch <spec.json|->     Serum and Sylenth1 patch sheets for every layer (or --preset NAME)
   chart <spec.json|->     draw the band map, sidechain curve and arrangement as PNG (--out FILE)
+  listen <spec.json|->    render an audio preview of the lead stack over a kick as WAV (--out FILE)
+  measure <spec.json|->   render each layer and check that the sound matches the words
 
 Options:
   -h, --help              show help (also: saltbot <command> --help, saltbot help <command>)
@@ -129,6 +131,46 @@ Options:
   -h, --help          show this help
 `;
 
+export const LISTEN_HELP = `Usage: saltbot listen <spec.json|-> --out FILE.wav [options]
+       saltbot listen --preset NAME --out FILE.wav [options]
+
+Renders a short loop of the spec's lead stack over a four-on-the-floor kick as a 16-bit stereo
+44.1 kHz WAV file: every layer follows its synth settings (waveform, unison voices, detune,
+width, filter, envelope, octave, interval, level) and the sidechain ducks the marked layers on
+every kick. It plays a two-bar motif in the spec's key, one note per beat, or the notes you give.
+Values the spec leaves out are inferred from the LTV words and listed on stdout.
+
+Options:
+  -o, --out FILE      the WAV file to write (required)
+  -p, --preset NAME   render a built-in preset
+  -b, --bars N        loop length in bars, 1-8 (default 4)
+  -n, --notes "..."   notes to play, one per beat, repeated: scientific pitch names, at most 32
+                      (e.g. "A4 C5 E5 D5"; C1-C8)
+  --solo LAYER        render only this layer (by id)
+  --no-kick           leave the kick out (the sidechain still ducks on the beat)
+  -h, --help          show this help
+
+Examples:
+  saltbot listen --preset calling --out calling.wav
+  saltbot listen --preset calling --out lead.wav --bars 8 --notes "A4 C5 E5 D5"
+  saltbot listen my-drop.json --out air.wav --solo noise_air --no-kick
+`;
+
+export const MEASURE_HELP = `Usage: saltbot measure <spec.json|-> [--strict] [--json]
+       saltbot measure --preset NAME [--strict] [--json]
+
+The measured lint: renders each layer alone and measures it. Checks the brightness centroid
+against the brightness word, the sidechain's duck depth and recovery time against the spec, the
+onsets of transient layers against the melody layer (within 5 ms) and the foundation's pitch an
+octave under the melody. Prints the findings (as saltbot lint does), then the measurements.
+
+Options:
+  -p, --preset NAME   measure a built-in preset
+  --strict            fail (exit 1) on warnings too
+  --json              machine-readable output: { source, findings, measurements, counts, passed }
+  -h, --help          show this help
+`;
+
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   presets: PRESETS_HELP,
   render: RENDER_HELP,
@@ -136,4 +178,6 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   timing: TIMING_HELP,
   patch: PATCH_HELP,
   chart: CHART_HELP,
+  listen: LISTEN_HELP,
+  measure: MEASURE_HELP,
 };

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { wantsHelp } from './args.js';
 import { chartCommand } from './commands/chart.js';
 import { lintCommand } from './commands/lint.js';
+import { listenCommand } from './commands/listen.js';
+import { measureCommand } from './commands/measure.js';
 import { patchCommand } from './commands/patch.js';
 import { presetsCommand } from './commands/presets.js';
 import { renderCommand } from './commands/render.js';
@@ -28,6 +30,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIO) => 
   timing: timingCommand,
   patch: patchCommand,
   chart: chartCommand,
+  listen: listenCommand,
+  measure: measureCommand,
 };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
