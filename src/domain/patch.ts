@@ -153,7 +153,11 @@ function resolve(layer: Layer): Resolved {
     release: pick(s.envelope?.releaseMs, RELEASE_FOR_EDGE[ltv.edge]),
     level: pick(s.levelDb, LEVEL_FOR_ROLE[layer.role]),
   };
-  if (oscillator) {
+  if (!oscillator) {
+    // Noise alone: only numbers the draft states (unison has no meaning for noise otherwise).
+    if (s.voices !== undefined) r.voices = stated(s.voices);
+    if (s.detuneCents !== undefined) r.detune = stated(s.detuneCents);
+  } else {
     r.voices = pick(s.voices, VOICES_FOR_DENSITY[ltv.density]);
     r.detune = s.detuneCents !== undefined ? stated(s.detuneCents) : guessed(r.voices.value > 1 ? Math.max(15, DETUNE_FOR_DENSITY[ltv.density]) : 0);
   }
@@ -247,7 +251,15 @@ function serumLayer(layer: Layer): LayerPatch {
   } else if (r.width !== undefined) {
     lines.push({ section: 'OSC A', items: [item('off'), item(`width ${pct(r.width)}`)] });
   }
-  if (r.noise) lines.push({ section: 'NOISE', items: [item('on'), item('white noise'), ...(r.oscillator ? [] : pitchItems(r, 'OCT', 'SEMI'))] });
+  if (r.noise) {
+    const noiseItems = [item('on'), item('white noise')];
+    if (!r.oscillator) {
+      noiseItems.push(...pitchItems(r, 'OCT', 'SEMI'));
+      if (r.voices) noiseItems.push(item(`${r.voices.value} voice${r.voices.value === 1 ? '' : 's'} (stack noise copies for them)`));
+      if (r.detune) noiseItems.push(item(`detune ${formatNumber(r.detune.value, 1)} cents`));
+    }
+    lines.push({ section: 'NOISE', items: noiseItems });
+  }
   lines.push({
     section: 'FILTER',
     items: [
@@ -289,6 +301,8 @@ function sylenthLayer(layer: Layer): LayerPatch {
   if (r.oscillator) lines.push({ section: 'OSC A1', items: oscItems(valued(r.wave, (w) => `wave ${SYLENTH_WAVE[w] ?? 'Saw'}`)) });
   if (r.noise) {
     const noiseItems = [item('wave Noise'), ...(r.oscillator ? [] : pitchItems(r, 'octave', 'note'))];
+    if (!r.oscillator && r.voices) noiseItems.push(item(`voices ${Math.min(8, r.voices.value)}${r.voices.value > 8 ? ` (the maximum; the draft asks for ${r.voices.value})` : ''}`));
+    if (!r.oscillator && r.detune) noiseItems.push(item(`detune ${sylenthDetune(r.detune.value).toFixed(1)} (${formatNumber(r.detune.value, 1)} cents)`));
     if (!r.oscillator && r.width !== undefined) noiseItems.push(item(`stereo ${tenths(r.width)} (${pct(r.width)})`));
     lines.push({ section: r.oscillator ? 'OSC A2' : 'OSC A1', items: noiseItems });
   }
