@@ -257,7 +257,7 @@ export function measureSpecReport(spec: Spec): { findings: MeasuredFinding[]; me
           finding(
             'measured-foundation-octave',
             'warning',
-            { layer: layer.id, core: carrier.id, foundationHz: num(hz), melodyHz: num(melodyHz), semitones: num(semitones) },
+            { layer: layer.id, core: carrier.id, foundationHz: num(hz), melodyHz: num(melodyHz), semitones: String(Math.round(semitones)) },
             path(layer.id, 'synth.octave'),
           ),
         );
