@@ -262,12 +262,22 @@ async function startVote(inv: Invocation, rawPresets: string | undefined, minute
   };
 }
 
+/**
+ * The vote a component names, only when it belongs to the channel the interaction comes from: a
+ * custom_id naming another server's or channel's vote (forged) is answered as an unknown vote.
+ */
+async function voteHere(inv: Invocation<APIMessageComponentInteraction>, voteId: string): Promise<VoteRecord> {
+  const scope = scopeOf(inv.interaction);
+  const vote = await inv.deps.store.votes.get(voteId);
+  if (!vote || vote.guildId !== scope.guildId || vote.channelId !== scope.channelId) throw new UserError('errors.store.vote_missing');
+  return vote;
+}
+
 async function pick(inv: Invocation<APIMessageComponentInteraction>, voteId: string): Promise<Reply> {
   const { deps, actor, locales } = inv;
   const values = (inv.interaction.data as { values?: unknown }).values;
   const option = Array.isArray(values) && typeof values[0] === 'string' ? values[0] : undefined;
-  const current = await deps.store.votes.get(voteId);
-  if (!current) throw new UserError('errors.store.vote_missing');
+  const current = await voteHere(inv, voteId);
   if (current.closed) return ephemeral(locales.t('vote.alreadyClosed'));
   if (option === undefined || !current.options.includes(option)) throw new UserError('errors.store.vote_option');
   if (deps.now() >= current.closesAt) {
@@ -281,8 +291,7 @@ async function pick(inv: Invocation<APIMessageComponentInteraction>, voteId: str
 
 async function closeButton(inv: Invocation<APIMessageComponentInteraction>, voteId: string): Promise<Reply> {
   const { deps, actor, locales } = inv;
-  const vote = await deps.store.votes.get(voteId);
-  if (!vote) throw new UserError('errors.store.vote_missing');
+  const vote = await voteHere(inv, voteId);
   // Permission comes from the interaction (computed by Discord), never from the custom_id.
   if (vote.createdBy.id !== actor.id && !canManageMessages(inv.interaction)) throw new UserError('vote.notAllowed');
   if (vote.closed) return ephemeral(locales.t('vote.alreadyClosed'));

@@ -75,21 +75,27 @@ const cache = new Map<string, readonly Preset[]>();
  * Throws an Error naming each bad file and problem path when a preset file is invalid.
  */
 export function loadBuiltinPresets(dir: string = presetsDir()): Preset[] {
+  return structuredClone(cached(dir)) as Preset[];
+}
+
+/** The validated presets of a folder, read once (callers must not edit them: hand out copies). */
+function cached(dir: string): readonly Preset[] {
   let presets = cache.get(dir);
   if (!presets) {
     presets = readPresets(dir);
     cache.set(dir, presets);
   }
-  return structuredClone(presets) as Preset[];
+  return presets;
 }
 
 /** A built-in preset by name (a fresh copy), or undefined. */
-export function getBuiltinPreset(name: string, dir?: string): Preset | undefined {
+export function getBuiltinPreset(name: string, dir: string = presetsDir()): Preset | undefined {
   const lowered = name.trim().toLowerCase();
-  return loadBuiltinPresets(dir).find((p) => p.name === lowered);
+  const found = cached(dir).find((p) => p.name === lowered);
+  return found ? (structuredClone(found) as Preset) : undefined;
 }
 
 /** The built-in preset names, in display order. */
-export function builtinPresetNames(dir?: string): string[] {
-  return loadBuiltinPresets(dir).map((p) => p.name);
+export function builtinPresetNames(dir: string = presetsDir()): string[] {
+  return cached(dir).map((p) => p.name);
 }
