@@ -63,7 +63,9 @@ function startWorker(): Worker {
   }
   const js = new URL('./worker.js', import.meta.url);
   if (!existsSync(fileURLToPath(js))) throw new PreviewWorkerError(`worker module missing: ${fileURLToPath(js)}`);
-  return new Worker(js);
+  // The worker inherits the process's Node flags, except those only valid for a main script.
+  const execArgv = process.execArgv.filter((arg) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(arg));
+  return new Worker(js, { execArgv });
 }
 
 type Job = { readonly message: JobMessage; resolve(reply: WorkerReply): void; reject(error: Error): void };
