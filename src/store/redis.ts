@@ -17,11 +17,12 @@
  * version, card message, ballots …) and only then writes all keys — draft and history change together or not at
  * all. On a conflict the caller's function is re-run on fresh values, with jittered back-off, at most
  * casMaxAttempts times (then StoreBusyError). Values are stored in Keyv's envelope
- * (`{"value":…,"expires":…}` via Keyv's own serializer) so Keyv reads what the script writes.
+ * (`{"value":…,"expires":…}`, byte-for-byte Keyv's own encoding: src/store/codec.ts) so Keyv reads what the script writes.
  */
 import { createClient, type RedisClientType } from '@redis/client';
 import { createKeyv } from '@keyv/redis';
 import type { Keyv } from 'keyv';
+import { createEnvelopeCodec, type EnvelopeCodec, type KeyvFunctions } from './codec.js';
 import { asStoreError, KeyedQueue, Unreadable, type AtomicFn, type Backend, type Write } from './backend.js';
 import { StoreBusyError, StoreError, StoreUnavailableError } from './errors.js';
 import type { RedisTuning, StoreLogger, StoreStats } from './types.js';
@@ -123,6 +124,7 @@ export class RedisBackend implements Backend {
   readonly stats: StoreStats = { casRetries: 0, ops: 0, errors: 0 };
   readonly #client: Client;
   readonly #keyv: Keyv;
+  readonly #codec: EnvelopeCodec;
   readonly #tuning: RedisTuning;
   readonly #queue = new KeyedQueue();
   readonly #label: string;
@@ -132,6 +134,8 @@ export class RedisBackend implements Backend {
   private constructor(client: Client, keyv: Keyv, tuning: RedisTuning, label: string, namespaceLabel: string) {
     this.#client = client;
     this.#keyv = keyv;
+    // Keyv's default (synchronous) serializer, with a plain-JSON fast path (src/store/codec.ts).
+    this.#codec = createEnvelopeCodec(keyv as unknown as KeyvFunctions);
     this.#tuning = tuning;
     this.#label = label;
     this.#namespaceLabel = namespaceLabel;
@@ -218,7 +222,7 @@ export class RedisBackend implements Backend {
     if (token.startsWith('T')) return new Unreadable(`holds a Redis ${token.slice(1)}, not a value saltbot writes (foreign data?)`);
     let data: unknown;
     try {
-      data = await this.#keyv.deserialize!(token.slice(1));
+      data = this.#codec.decode(token.slice(1));
     } catch {
       return new Unreadable('not JSON');
     }
@@ -232,9 +236,7 @@ export class RedisBackend implements Backend {
 
   async #encode(value: unknown, ttlMs: number | undefined): Promise<string> {
     const envelope = { value, expires: ttlMs ? Date.now() + ttlMs : undefined };
-    const serialized = await this.#keyv.serialize!(envelope);
-    if (typeof serialized !== 'string') throw new Error('Keyv serializer did not return a string');
-    return serialized;
+    return this.#codec.encode(envelope);
   }
 
   async #readTokens(keys: string[]): Promise<string[]> {
