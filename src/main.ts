@@ -32,7 +32,8 @@ import { createLogger, type AppLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerCommands } from './register.js';
 import { createStore, type Store } from './store/index.js';
-import { startGateway, type GatewayTransport } from './transport/gateway.js';
+// discord.js (gateway only) is loaded on demand: the HTTP transport starts faster and smaller without it.
+import type { GatewayTransport } from './transport/gateway.js';
 import { healthOnly, type HealthDeps } from './transport/health.js';
 import { closeServer, createHttpServer, listen } from './transport/http.js';
 import { createInFlight } from './transport/inflight.js';
@@ -146,6 +147,7 @@ export async function startBot(config: Config, log: AppLogger, options: StartOpt
       url = bound.url;
       log.info({ transport: 'http', port: bound.port, host: config.HOST }, `listening for interactions on ${bound.url}/interactions`);
     } else {
+      const { startGateway } = await import('./transport/gateway.js');
       gateway = await startGateway({
         token: config.DISCORD_TOKEN,
         ...(config.DISCORD_API_URL ? { apiUrl: config.DISCORD_API_URL } : {}),
