@@ -43,8 +43,50 @@ export async function syncCard(deps: Deps, scope: Scope, record: DraftRecord, lo
   }
 }
 
-/** Fetches the latest record and syncs its card (used after updates made elsewhere). */
-export async function refreshCard(deps: Deps, scope: Scope, locale: string): Promise<void> {
+async function refreshNow(deps: Deps, scope: Scope, locale: string): Promise<void> {
   const record = await deps.store.drafts.get(scope);
   if (record) await syncCard(deps, scope, record, locale);
+}
+
+/** Per bot (its deps) and channel: the refresh running now and at most one queued behind it. */
+interface RefreshSlot {
+  running: Promise<void>;
+  queued: Promise<void> | undefined;
+}
+const refreshSlots = new WeakMap<Deps, Map<string, RefreshSlot>>();
+
+/**
+ * Fetches the latest record and syncs its card (used after updates made elsewhere). Refreshes of
+ * one channel are coalesced: while one runs, every further call shares a single queued refresh,
+ * which starts when the running one ends and reads the record then. Each caller's promise
+ * settles after a refresh that read the store after the call, so the card still ends up showing
+ * the latest version; a busy channel just costs one card edit at a time instead of one per save.
+ */
+export function refreshCard(deps: Deps, scope: Scope, locale: string): Promise<void> {
+  let slots = refreshSlots.get(deps);
+  if (!slots) {
+    slots = new Map();
+    refreshSlots.set(deps, slots);
+  }
+  const channel = slots;
+  const key = `${scope.guildId}:${scope.channelId}`;
+  const run = (slot: RefreshSlot): Promise<void> =>
+    refreshNow(deps, scope, locale).finally(() => {
+      if (!slot.queued && channel.get(key) === slot) channel.delete(key);
+    });
+  const slot = channel.get(key);
+  if (!slot) {
+    const fresh: RefreshSlot = { running: Promise.resolve(), queued: undefined };
+    channel.set(key, fresh);
+    fresh.running = run(fresh);
+    return fresh.running;
+  }
+  if (slot.queued) return slot.queued;
+  const start = (): Promise<void> => {
+    slot.queued = undefined;
+    slot.running = run(slot);
+    return slot.running;
+  };
+  slot.queued = slot.running.then(start, start);
+  return slot.queued;
 }

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { refreshCard } from '../../src/discord/cardSync.js';
+import type { Deps } from '../../src/discord/deps.js';
+import { createStore } from '../../src/store/index.js';
+import type { Scope } from '../../src/store/types.js';
+import { makeSpec } from '../fixtures/spec.js';
+import { RecordingApi, RecordingLogger } from '../support/bot.js';
+
+/** A recording API whose card edits wait until released, so refreshes pile up behind one. */
+class GatedApi extends RecordingApi {
+  private gates: (() => void)[] = [];
+  override async editMessage(channelId: string, messageId: string, body: object) {
+    await new Promise<void>((resolve) => this.gates.push(resolve));
+    await super.editMessage(channelId, messageId, body);
+  }
+  get waiting(): number {
+    return this.gates.length;
+  }
+  release(): void {
+    for (const open of this.gates.splice(0)) open();
+  }
+}
+
+async function setup(options: { channels?: string[] } = {}) {
+  const store = await createStore({ memory: true });
+  const api = new GatedApi();
+  const deps: Deps = { store, api, log: new RecordingLogger(), now: Date.now, votes: { schedule() {} } };
+  const actor = { id: '1300000000000000300', name: 'ana' };
+  const scopes: Scope[] = (options.channels ?? ['1300000000000000200']).map((channelId) => ({ guildId: '1300000000000000100', channelId }));
+  for (const scope of scopes) {
+    await store.drafts.create(scope, makeSpec(), actor);
+    await store.drafts.setCardMessage(scope, `9${scope.channelId}`);
+  }
+  const bump = (scope: Scope, bpm: number) => store.drafts.update(scope, actor, 'track', (c) => ({ ...c, spec: { ...c.spec, track: { ...c.spec.track, bpm } } }));
+  const settle = () => new Promise((r) => setTimeout(r, 5));
+  return { store, api, deps, scopes, bump, settle };
+}
+
+const shown = (body: unknown) => JSON.stringify(body);
+
+describe('card refresh coalescing', () => {
+  it('GIVEN a card edit in flight WHEN ten more saves ask for a refresh THEN one queued edit follows, showing the latest version', async () => {
+    const { api, deps, scopes, bump, settle } = await setup();
+    const scope = scopes[0]!;
+    const first = refreshCard(deps, scope, 'en-US');
+    await settle();
+    expect(api.waiting).toBe(1);
+    const later: Promise<void>[] = [];
+    for (let i = 0; i < 10; i++) {
+      await bump(scope, 130 + i);
+      later.push(refreshCard(deps, scope, 'en-US'));
+    }
+    api.release();
+    await first;
+    await settle();
+    expect(api.waiting).toBe(1);
+    api.release();
+    await Promise.all(later);
+    const edits = api.ofMethod('editMessage');
+    expect(edits).toHaveLength(2);
+    expect(shown(edits[1]!.args[2])).toContain('139 BPM');
+  });
+
+  it('GIVEN refreshes of two channels WHEN both are asked at once THEN neither waits for the other', async () => {
+    const { api, deps, scopes, settle } = await setup({ channels: ['1300000000000000201', '1300000000000000202'] });
+    const both = scopes.map((scope) => refreshCard(deps, scope, 'en-US'));
+    await settle();
+    expect(api.waiting).toBe(2);
+    api.release();
+    await Promise.all(both);
+    expect(api.ofMethod('editMessage').map((c) => c.args[0])).toEqual(['1300000000000000201', '1300000000000000202']);
+  });
+
+  it('GIVEN a refresh that failed to read the store WHEN the next one is asked THEN it runs again and edits the card', async () => {
+    const { api, deps, scopes, store } = await setup();
+    const scope = scopes[0]!;
+    const get = store.drafts.get;
+    store.drafts.get = async () => {
+      throw new Error('store down');
+    };
+    await expect(refreshCard(deps, scope, 'en-US')).rejects.toThrow('store down');
+    store.drafts.get = get;
+    const again = refreshCard(deps, scope, 'en-US');
+    await new Promise((r) => setTimeout(r, 5));
+    api.release();
+    await again;
+    expect(api.ofMethod('editMessage')).toHaveLength(1);
+  });
+});
