@@ -56,7 +56,7 @@ async function open(inv: Invocation, form: EditFormId, layer?: string): Promise<
 /** What other members saved between the member's base version and their save (when none of it touched this form). */
 async function meanwhile(inv: Invocation, outcome: SubmitOutcome, base: number): Promise<string | undefined> {
   if (outcome.others.length === 0 || outcome.changedUnder.length > 0) return undefined;
-  const history = await inv.deps.store.drafts.history(scopeOf(inv.interaction));
+  const history = outcome.history ?? (await inv.deps.store.drafts.history(scopeOf(inv.interaction)));
   const parts = [
     ...new Set(
       history

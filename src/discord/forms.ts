@@ -136,6 +136,8 @@ export interface SubmitOutcome {
   readonly conflicts: readonly string[];
   /** Who saved in between. */
   readonly others: readonly string[];
+  /** The history read with the saved draft's previous version (when the base was not current). */
+  readonly history?: readonly HistoryEntry[];
   readonly layer?: string;
 }
 
@@ -153,27 +155,28 @@ export async function submitForm(
   let changedUnder: string[] = [];
   let conflicts: string[] = [];
   let others: string[] = [];
-  let history: HistoryEntry[] | undefined;
+  let history: readonly HistoryEntry[] | undefined;
   const layerAfter = def.layerAfter?.(submitted, layer) ?? layer;
 
   const { record, previous } = await store.drafts.update(
     scope,
     inv.actor,
     def.part(layerAfter),
-    async (current) => {
+    (current, context) => {
       changedUnder = [];
       conflicts = [];
       others = [];
+      history = undefined;
       let baseSpec = current.spec;
       if (base !== current.version) {
-        history ??= await store.drafts.history(scope);
+        // Read in the same atomic snapshot as `current` (no second read of the history).
+        history = context.history;
         const entry = history.find((h) => h.version === base);
         // The form was opened on a version the history no longer keeps: without the values the
         // member was shown, untouched (stale) fields would overwrite newer saves. Refuse instead.
         if (!entry) throw new UserError('errors.busy');
         baseSpec = entry.spec;
         others = [...new Set(history.filter((h) => h.version > base && h.version <= current.version && h.actor.id !== inv.actor.id).map((h) => h.actor.name))];
-        if (current.version > (history[0]?.version ?? 0)) history = undefined; // refetch on the next attempt
       }
       const baseVals = def.read(baseSpec, layer);
       const curVals = def.read(current.spec, layer);
@@ -191,7 +194,7 @@ export async function submitForm(
     },
     { parts: [def.part(layerAfter)] },
   );
-  return { record, previous, changedUnder, conflicts, others, ...(layerAfter ? { layer: layerAfter } : {}) };
+  return { record, previous, changedUnder, conflicts, others, ...(history ? { history } : {}), ...(layerAfter ? { layer: layerAfter } : {}) };
 }
 
 /** The ephemeral confirmation lines after a save, including what changed under the member. */

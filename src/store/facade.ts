@@ -142,7 +142,7 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
         const previous = draftOf(dk, d);
         if (!previous) throw new DraftMissingError();
         const history = historyOf(hk, h);
-        const next = await mutate(structuredClone(previous));
+        const next = await mutate(structuredClone(previous), { history });
         const now = Date.now();
         let contributors = next.contributors ?? previous.contributors;
         if (opts.parts?.length) {

@@ -89,7 +89,12 @@ export interface UpdateOptions {
   parts?: string[];
 }
 
-export type Mutate = (current: DraftRecord) => DraftRecord | Promise<DraftRecord>;
+/** What an update's mutate function may read besides the draft, from the same atomic snapshot. */
+export interface MutateContext {
+  /** The draft's history as read together with `current` (newest first; history[0] is `current`'s version). Read-only. */
+  readonly history: readonly HistoryEntry[];
+}
+export type Mutate = (current: DraftRecord, context: MutateContext) => DraftRecord | Promise<DraftRecord>;
 
 export interface DraftStore {
   get(scope: Scope): Promise<DraftRecord | undefined>;
