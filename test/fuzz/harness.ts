@@ -120,6 +120,20 @@ function visibleStrings(value: unknown, out: string[] = [], key = ''): string[] 
   return out;
 }
 
+/** Every string (and number, as text) a payload carries: what a member could have typed. */
+function inputStrings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'number') out.push(String(value));
+  else if (Array.isArray(value)) value.forEach((v) => inputStrings(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => inputStrings(v, out));
+  return out;
+}
+
+/** Text without the characters the bot strips or escapes from names and titles. */
+function normalize(text: string): string {
+  return text.replace(/[*_`~|>@#<\\]/g, '');
+}
+
 // ---- harvesting custom_ids -------------------------------------------------------------------
 
 interface ModalField {
@@ -190,8 +204,8 @@ export class FuzzFailure extends Error {
 
 export class Session {
   private readonly h: Harvest = { buttons: [], selects: new Map(), modals: new Map(), votes: new Set() };
-  /** Forbidden tokens the members themselves typed in this session (their echo is fine). */
-  private readonly typed = new Set<string>();
+  /** What members typed in this session that contains a forbidden token (its echo is fine), normalized. */
+  private readonly typed: string[] = [];
   private readonly files = new Map<string, string>();
   private seq = 0;
   /** Counts of replies by outcome, for the report. */
@@ -467,13 +481,31 @@ export class Session {
     throw new FuzzFailure(`${what}\n  step: ${cut(step)}\n  payload: ${cut(payload)}\n  reply: ${cut(reply?.response)}`);
   }
 
+  /** Whether every occurrence of a forbidden token in `text` sits in something a member typed (shown whole, or 3 characters of context when cut). */
+  private echoed(text: string, re: RegExp): boolean {
+    const matches = [...text.matchAll(new RegExp(re.source, `${re.flags}g`))];
+    if (matches.length === 0) return false;
+    for (const m of matches) {
+      const i = m.index;
+      const left = text.slice(Math.max(0, i - 3), i + m[0].length);
+      const right = text.slice(i, i + m[0].length + 3);
+      const covers = (x: string) => {
+        for (let j = text.indexOf(x); j !== -1; j = text.indexOf(x, j + 1)) if (j <= i && j + x.length >= i + m[0].length) return true;
+        return false;
+      };
+      if (!this.typed.some((x) => x.includes(left) || x.includes(right) || covers(x))) return false;
+    }
+    return true;
+  }
+
   /** Routes one generated interaction and checks every property; throws FuzzFailure on a violation. */
   async step(step: Step): Promise<Reply> {
     const { bot } = this;
     bot.clock.now += step.env.advanceMs;
     const payload = await this.payloadOf(step);
-    const input = JSON.stringify(payload) + JSON.stringify([...this.files.values()].slice(-1));
-    for (const f of FORBIDDEN) if (f.re.test(input)) this.typed.add(f.name);
+    for (const text of [...inputStrings(payload), ...[...this.files.values()].slice(-1)]) {
+      if (FORBIDDEN.some((f) => f.re.test(normalize(text))) && this.typed.length < 5000) this.typed.push(normalize(text));
+    }
     const callsBefore = bot.api.calls.length;
     const logBefore = bot.log.lines.length;
     const before = this.snapshot();
@@ -518,8 +550,7 @@ export class Session {
     // No internals in visible text.
     const visible = [...visibleStrings(res.data), ...calls.flatMap((c) => visibleStrings(c.args.slice(1)))];
     for (const f of FORBIDDEN) {
-      if (this.typed.has(f.name)) continue;
-      const hit = visible.find((s) => f.re.test(s));
+      const hit = visible.find((s) => f.re.test(s) && !this.echoed(normalize(s), f.re));
       if (hit !== undefined) this.fail(`visible text contains ${f.name}: ${JSON.stringify(hit.slice(0, 300))}`, step, payload, reply);
     }
 
