@@ -42,3 +42,12 @@ describe('config', () => {
     expect(p.map((l) => l.split(':')[0]).sort()).toEqual(['DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY', 'REDIS_URL']);
   });
 });
+
+describe('config messages', () => {
+  it('GIVEN non-numeric numbers WHEN parsed THEN each problem is in plain words', () => {
+    const p = problems({ ...valid, PORT: 'eighty', SALT_DRAFT_TTL_DAYS: 'forever', SALT_EDIT_RATE_PER_MINUTE: '-1' });
+    expect(p).toContain('PORT: must be a port number (0-65535)');
+    expect(p).toContain('SALT_DRAFT_TTL_DAYS: must be a number of days');
+    expect(p).toContain('SALT_EDIT_RATE_PER_MINUTE: must be 0 or more');
+  });
+});
