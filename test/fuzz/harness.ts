@@ -11,7 +11,9 @@
  *   (unless the member typed it);
  * - an error reply (its text is a localized UserError / errors.* message) leaves drafts, history,
  *   presets and votes exactly as they were, in every channel;
- * - nothing is logged at error level (an 'unexpected error' means a crash path was reached).
+ * - nothing is logged at error level (an 'unexpected error' means a crash path was reached);
+ * - a draft reset, a vote closed or a saved preset deleted only by its creator / starter / saver
+ *   or a member with Manage Messages; a component naming another channel's vote never touches it.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -471,6 +473,39 @@ export class Session {
     return this.bot.store.debug.keys.vote(action.voteId);
   }
 
+  /**
+   * Who may reset a draft (its creator), close a vote (its starter) or delete a saved preset (its
+   * saver), besides members with Manage Messages or Administrator: records the owners before an
+   * interaction; `check()` afterwards names a destructive change made by someone else.
+   */
+  private async guarded(payload: Record<string, unknown>): Promise<{ check(): Promise<string | undefined> }> {
+    const { store } = this.bot;
+    const member = payload.member as { user?: { id?: string }; permissions?: string } | undefined;
+    const actorId = member?.user?.id ?? (payload.user as { id?: string } | undefined)?.id ?? '0';
+    const perms = member?.permissions && /^\d+$/.test(member.permissions) ? BigInt(member.permissions) : 0n;
+    const privileged = (perms & 0x8n) !== 0n || (perms & 0x2000n) !== 0n;
+    const guildId = typeof payload.guild_id === 'string' ? payload.guild_id : undefined;
+    const drafts = await Promise.all(CHANNELS.map(async (c) => ({ scope: c, owner: (await store.drafts.get(c))?.createdBy.id })));
+    const presets = guildId ? await store.presets.list(guildId) : [];
+    const votes = await Promise.all([...this.h.votes].map((id) => store.votes.get(id)));
+    return {
+      async check() {
+        if (privileged) return undefined;
+        for (const d of drafts) {
+          if (d.owner !== undefined && d.owner !== actorId && !(await store.drafts.get(d.scope))) return `draft of ${d.scope.channelId} (creator ${d.owner}) deleted by ${actorId}`;
+        }
+        const left = new Set((guildId ? await store.presets.list(guildId) : []).map((p) => p.name));
+        for (const p of presets) if (!left.has(p.name) && p.savedBy.id !== actorId) return `preset ${p.name} (saved by ${p.savedBy.id}) deleted by ${actorId}`;
+        for (const v of votes) {
+          if (!v || v.closed) continue;
+          const now = await store.votes.get(v.id);
+          if (now?.closed && now.closed.by.id === actorId && v.createdBy.id !== actorId) return `vote ${v.id} (started by ${v.createdBy.id}) closed by ${actorId}`;
+        }
+        return undefined;
+      },
+    };
+  }
+
   // ---- one interaction ----
 
   private fail(what: string, step: Step, payload: unknown, reply?: Reply): never {
@@ -510,6 +545,7 @@ export class Session {
     const logBefore = bot.log.lines.length;
     const before = this.snapshot();
     const foreignVote = await this.foreignVoteKey(payload);
+    const guarded = await this.guarded(payload);
 
     let reply: Reply;
     try {
@@ -567,6 +603,10 @@ export class Session {
       const changed = Session.changed(new Map([[foreignVote, before.get(foreignVote)!]]), new Map([[foreignVote, this.snapshot().get(foreignVote)!]]));
       if (changed.length) this.fail(`a vote of another guild/channel was changed through a forged custom_id`, step, payload, reply);
     }
+
+    // Destructive actions succeed only for who may do them (judged from the interaction, never the custom_id).
+    const breach = await guarded.check();
+    if (breach) this.fail(`permission not enforced: ${breach}`, step, payload, reply);
 
     counter.byKind[`${step.kind}/${step.env.shape}`] = (counter.byKind[`${step.kind}/${step.env.shape}`] ?? 0) + 1;
     if (rejected) {
