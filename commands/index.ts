@@ -9,13 +9,14 @@ import { draftModule } from './salt/draft.js';
 import { editModule } from './salt/edit.js';
 import { historyModule } from './salt/history.js';
 import { ioModule } from './salt/io.js';
+import { listenModule } from './salt/listen.js';
 import { miscModule } from './salt/misc.js';
 import { presetModule } from './salt/preset.js';
 import { patchModule } from './salt/patch.js';
 import { publishModule } from './salt/publish.js';
 import { voteModule } from './salt/vote.js';
 
-export const saltModules: readonly CommandModule[] = [draftModule, editModule, presetModule, voteModule, publishModule, patchModule, historyModule, ioModule, miscModule];
+export const saltModules: readonly CommandModule[] = [draftModule, editModule, presetModule, voteModule, publishModule, patchModule, listenModule, historyModule, ioModule, miscModule];
 
 export const saltCommand = {
   type: ApplicationCommandType.ChatInput,

@@ -5,10 +5,13 @@
 import {
   ApplicationCommandOptionType,
   ButtonStyle,
+  ComponentType,
   InteractionResponseType,
   MessageFlags,
   type APIApplicationCommandSubcommandOption,
+  type APIMessageTopLevelComponent,
 } from 'discord-api-types/v10';
+import { renderChartPng } from '../../src/chart/index.js';
 import { ALL_KEY_NAMES, normalizeKey, parseKey } from '../../src/domain/key.js';
 import { getBuiltinPreset, loadBuiltinPresets } from '../../src/domain/presets.js';
 import { renderPrompt } from '../../src/domain/render.js';
@@ -22,7 +25,7 @@ import { UserError } from '../../src/discord/errors.js';
 import { validated } from '../../src/discord/forms.js';
 import { scopeOf } from '../../src/discord/interaction.js';
 import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
-import { button, ephemeral, row, safe, textDisplay, type Reply } from '../../src/discord/reply.js';
+import { button, ephemeral, row, safe, textDisplay, type OutgoingFile, type Reply } from '../../src/discord/reply.js';
 import type { Scope } from '../../src/store/types.js';
 
 /** The spec a blank `/salt new` starts from: one supersaw core at 128 BPM in A minor. */
@@ -117,21 +120,53 @@ const showOption: APIApplicationCommandSubcommandOption = {
   options: [{ type: ApplicationCommandOptionType.Boolean, ...named('salt.show.prompt'), required: false }],
 };
 
-/** The rendered prompt, privately (Preview button, /salt show prompt:true). */
+export const CHART_FILE = 'salt-chart.png';
+
+/** The draft's picture as an attachment (undefined when it cannot be drawn: the prompt still goes out). */
+export function chartFile(inv: Pick<Invocation, 'deps'>, spec: Spec): OutgoingFile | undefined {
+  try {
+    const data = renderChartPng(spec);
+    if (data.length > DISCORD_LIMITS.attachmentBytes) throw new Error(`chart is ${data.length} bytes`);
+    return { name: CHART_FILE, data, contentType: 'image/png' };
+  } catch (error) {
+    inv.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not draw the chart');
+    return undefined;
+  }
+}
+
+/** A media gallery showing the attached chart. */
+export function chartGallery(description: string): APIMessageTopLevelComponent {
+  return {
+    type: ComponentType.MediaGallery,
+    items: [{ media: { url: `attachment://${CHART_FILE}` }, description: clip(description, 1024) }],
+  };
+}
+
+/**
+ * The rendered prompt and the draft's picture, privately (Preview button, /salt show prompt:true).
+ * The chart takes ~50-100 ms to draw, well inside Discord's 3 s, so it goes with the first
+ * response (the router's safety net defers when the store is slow).
+ */
 export async function previewReply(inv: Invocation): Promise<Reply> {
   const scope = scopeOf(inv.interaction);
   const record = await inv.deps.store.drafts.get(scope);
   if (!record) throw new UserError('errors.noDraft');
   const prompt = renderPrompt(record.spec);
   const body = '```\n' + prompt.replace(/```/g, "'''") + '\n```';
+  const chart = chartFile(inv, record.spec);
   return {
     response: {
       type: InteractionResponseType.ChannelMessageWithSource,
       data: safe({
         flags: MessageFlags.Ephemeral | MessageFlags.IsComponentsV2,
-        components: [textDisplay(clip(body, DISCORD_LIMITS.textDisplay))],
+        components: [
+          textDisplay(clip(body, DISCORD_LIMITS.textDisplay)),
+          ...(chart ? [chartGallery(inv.locales.t('card.preview.chartAlt', { version: record.version }))] : []),
+        ],
+        ...(chart ? { attachments: [{ id: '0', filename: CHART_FILE }] } : {}),
       }),
     },
+    ...(chart ? { files: [chart] } : {}),
   };
 }
 

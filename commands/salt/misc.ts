@@ -12,6 +12,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type APIMessageTopLevelComponent,
 } from 'discord-api-types/v10';
+import { measureSpecInWorker } from '../../src/audio/pool.js';
 import { lintSpec, type LintFinding } from '../../src/domain/lint.js';
 import type { Translator } from '../../src/i18n/index.js';
 import type { CommandModule, Invocation } from '../../src/discord/command.js';
@@ -46,22 +47,61 @@ export function lintFindingLines(findings: readonly LintFinding[], tr: Translato
   return findings.map((f) => `${ICON[f.severity] ?? '•'} ${lintText(f, tr)}${f.path ? ` · \`${f.path}\`` : ''}`);
 }
 
-async function lintReply(inv: Invocation): Promise<Reply> {
-  const scope = scopeOf(inv.interaction);
-  const record = await inv.deps.store.drafts.get(scope);
-  if (!record) throw new UserError('errors.noDraft');
-  const tr = inv.locales.t;
+/** Lines grouped into blocks of up to ~10 (one block per finding would use many components). */
+function blocksOf(lines: readonly string[]): string[] {
+  const blocks: string[] = [];
+  for (let i = 0; i < lines.length; i += 10) blocks.push(lines.slice(i, i + 10).join('\n'));
+  return blocks;
+}
+
+/** Measured findings (rendered and analysed), each marked with 🔬 under the "Measured" heading. */
+export function measuredLines(findings: readonly LintFinding[], tr: Translator): string[] {
+  return findings.map((f) => `${ICON[f.severity] ?? '•'} 🔬 ${lintText(f, tr)}${f.path ? ` · \`${f.path}\`` : ''}`);
+}
+
+/** The lint message's text blocks; `measured` is the measured part (its heading and lines, or a status line). */
+function lintTexts(record: DraftRecord, tr: Translator, measured: string[]): string[] {
   const findings = lintSpec(record.spec);
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   const summary =
     findings.length === 0
       ? tr('card.lintClean')
       : tr('card.lintSummary', { warnings: count('warning'), errors: count('error'), infos: count('info') });
-  // One block per finding would use many components; group the lines into blocks of up to ~10.
-  const lines = lintFindingLines(findings, tr);
-  const blocks: string[] = [];
-  for (let i = 0; i < lines.length; i += 10) blocks.push(lines.slice(i, i + 10).join('\n'));
-  return v2Texts([`${tr('help.lintHeading', { version: record.version })}\n${summary}`, ...blocks, tr('help.lintFooter')]);
+  return [`${tr('help.lintHeading', { version: record.version })}\n${summary}`, ...blocksOf(lintFindingLines(findings, tr)), ...measured, tr('help.lintFooter')];
+}
+
+/**
+ * /salt lint and the Lint button: the normal lint at once (with a "measuring…" line), then the
+ * measured findings (each layer rendered and analysed on the preview worker) edited in.
+ */
+async function lintReply(inv: Invocation): Promise<Reply> {
+  const scope = scopeOf(inv.interaction);
+  const record = await inv.deps.store.drafts.get(scope);
+  if (!record) throw new UserError('errors.noDraft');
+  const tr = inv.locales.t;
+  const { deps } = inv;
+  const token = inv.interaction.token;
+  const first = v2Texts(lintTexts(record, tr, [tr('help.lintMeasuring')]));
+  return {
+    ...first,
+    after: async () => {
+      let measured: string[];
+      try {
+        const { findings } = await measureSpecInWorker(record.spec);
+        measured = findings.length === 0 ? [tr('help.lintMeasuredClean')] : blocksOf([tr('help.lintMeasuredHeading'), ...measuredLines(findings, tr)]);
+      } catch (error) {
+        deps.log.warn({ guildId: scope.guildId, channelId: scope.channelId, err: error instanceof Error ? error.message : String(error) }, 'measured lint failed');
+        measured = [tr('help.lintMeasureFailed')];
+      }
+      const reply = v2Texts(lintTexts(record, tr, measured));
+      const { components } = (reply.response as { data: { components: APIMessageTopLevelComponent[] } }).data;
+      try {
+        await deps.api.editOriginal(token, { flags: MessageFlags.IsComponentsV2, components, allowed_mentions: { parse: [] } });
+      } catch (error) {
+        deps.log.warn({ guildId: scope.guildId, channelId: scope.channelId, err: String(error) }, 'could not add the measured lint');
+      }
+    },
+  };
 }
 
 // ---- reset ---------------------------------------------------------------------------------

@@ -92,6 +92,7 @@ const STEP_ROWS: readonly (readonly [CardStep, ButtonStyle, string?][])[] = [
   [['track', ButtonStyle.Primary, '🎚️'], ['details', ButtonStyle.Secondary], ['sidechain', ButtonStyle.Primary, '〰️'], ['timing', ButtonStyle.Primary, '⏱️'], ['preview', ButtonStyle.Secondary, '👁️']],
   [['layeradd', ButtonStyle.Success, '➕'], ['layeredit', ButtonStyle.Secondary, '✏️'], ['layerremove', ButtonStyle.Danger], ['undo', ButtonStyle.Secondary, '↩️'], ['history', ButtonStyle.Secondary]],
   [['lint', ButtonStyle.Secondary], ['vote', ButtonStyle.Secondary, '🗳️'], ['publish', ButtonStyle.Success, '🚀'], ['refresh', ButtonStyle.Secondary, '🔄'], ['patch', ButtonStyle.Secondary, '🎛️']],
+  [['listen', ButtonStyle.Primary, '🎧']],
 ];
 
 /** The card's components. */
