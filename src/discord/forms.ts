@@ -174,7 +174,7 @@ export async function submitForm(
         const entry = history.find((h) => h.version === base);
         // The form was opened on a version the history no longer keeps: without the values the
         // member was shown, untouched (stale) fields would overwrite newer saves. Refuse instead.
-        if (!entry) throw new UserError('errors.busy');
+        if (!entry) throw new UserError(base > current.version ? 'errors.outdated' : 'errors.formStale');
         baseSpec = entry.spec;
         others = [...new Set(history.filter((h) => h.version > base && h.version <= current.version && h.actor.id !== inv.actor.id).map((h) => h.actor.name))];
       }

@@ -6,7 +6,7 @@ import { encodeAction } from '../../src/discord/customId.js';
 import { getBuiltinPreset } from '../../src/domain/presets.js';
 import { t } from '../../src/i18n/index.js';
 import * as ix from '../standin/interactions.js';
-import { MANAGE, data, salt } from '../support/payloads.js';
+import { MANAGE, SCOPE, data, salt } from '../support/payloads.js';
 import { makeBot, type TestBot } from '../support/bot.js';
 
 let bot: TestBot;
@@ -86,5 +86,17 @@ describe('GIVEN the built-in presets (looked up without copying every preset, wh
     first.spec.track.bpm = bpm + 1;
     expect(getBuiltinPreset(' Calling ')!.spec.track.bpm).toBe(bpm);
     expect(getBuiltinPreset('no-such-preset')).toBeUndefined();
+  });
+});
+
+describe('stale and forged form versions', () => {
+  it('GIVEN a form whose base version is newer than the draft (forged) WHEN submitted THEN the outdated answer and nothing saved', async () => {
+    const bot = await makeBot();
+    await bot.run(salt('new'));
+    const before = await bot.store.drafts.get(SCOPE);
+    const reply = await bot.run(ix.modalSubmit({ customId: encodeAction({ kind: 'form', form: 'timing1', base: 999_999 }), components: { drop: '17' } }));
+    expect(data(reply).content).toBe(t('en-US', 'errors.outdated'));
+    expect(await bot.store.drafts.get(SCOPE)).toEqual(before);
+    await bot.close();
   });
 });

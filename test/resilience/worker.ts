@@ -60,7 +60,7 @@ export interface WorkerResult {
 
 type Json = Record<string, any>;
 
-const BUSY = t('en-US', 'errors.busy');
+const REFUSED = new Set([t('en-US', 'errors.busy'), t('en-US', 'errors.formStale')]);
 
 /** The field an edit changes: which button opens its form, and which input it fills. */
 export function fieldFor(layers: string[], i: number): { key: string; open: string; input: string } {
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       const m = /\(version (\d+)\)/.exec(String(answer.data?.content ?? ''));
       if (!m) {
         const text = String(answer.data?.content ?? JSON.stringify(answer));
-        if (text === BUSY) result.refused++;
+        if (REFUSED.has(text)) result.refused++;
         else result.editFailures.push(`${name} submit: ${text.slice(0, 200)}`);
         continue;
       }
