@@ -25,6 +25,7 @@ import { renderPrompt } from '../../src/domain/render.js';
 import { SUNO_BUDGET, TARGETS, isTarget, renderTarget, type Target, type TargetField } from '../../src/domain/targets/index.js';
 import type { CommandModule, Invocation } from '../../src/discord/command.js';
 import { lintLines, trackLine } from '../../src/discord/card.js';
+import { chartFile, chartGallery } from './draft.js';
 import { encodeAction } from '../../src/discord/customId.js';
 import { named } from '../../src/discord/definition.js';
 import type { Deps } from '../../src/discord/deps.js';
@@ -239,6 +240,29 @@ export function publishSelect(tr: Translator): APIStringSelectComponent {
   };
 }
 
+/** Adds the draft's picture (`salt-chart.png`, in a media gallery at the end of the container) to a publish message. */
+export function withChart<M extends { body: { components: APIMessageTopLevelComponent[]; attachments?: unknown }; files: OutgoingFile[] }>(
+  message: M,
+  record: DraftRecord,
+  locale: string,
+  deps: Deps,
+): M {
+  const chart = chartFile({ deps }, record.spec);
+  if (!chart) return message;
+  const [container, ...rest] = message.body.components as [{ components: unknown[] }, ...APIMessageTopLevelComponent[]];
+  const gallery = chartGallery(t(locale, 'card.preview.chartAlt', { version: record.version }));
+  const files = [...message.files, chart];
+  return {
+    ...message,
+    body: {
+      ...message.body,
+      components: [{ ...container, components: [...container.components, gallery] }, ...rest] as unknown as APIMessageTopLevelComponent[],
+      attachments: files.map((f, i) => ({ id: String(i), filename: f.name })),
+    },
+    files,
+  };
+}
+
 /** Defers publicly (type 5), then posts the message with its files as the follow-up. */
 function publishNow(inv: Invocation, scope: Scope, args: PublishArgs): Reply {
   const { deps, locales, actor } = inv;
@@ -253,7 +277,7 @@ async function postPublish(deps: Deps, token: string, scope: Scope, args: Publis
       await deps.api.followUp(token, safe({ content: t(locale, 'errors.noDraft') }));
       return;
     }
-    const { body, files } = publishMessage(record, args, locale, by);
+    const { body, files } = withChart(publishMessage(record, args, locale, by), record, locale, deps);
     await deps.api.followUp(token, body, files);
   } catch (error) {
     deps.log.error({ guildId: scope.guildId, channelId: scope.channelId, err: String(error) }, 'publishing failed');

@@ -21,7 +21,7 @@ describe('/salt publish target', () => {
       await bot.run(salt('publish', { target: 'suno' }, { guildLocale }));
       const [call] = bot.api.ofMethod('followUp');
       const fields = renderTarget(record.spec, 'suno').fields;
-      expect(call!.files!.map((f) => f.name)).toEqual(['salt-suno-style.txt', 'salt-suno-structure.txt', 'salt-suno-exclude.txt', 'salt-spec.json']);
+      expect(call!.files!.map((f) => f.name)).toEqual(['salt-suno-style.txt', 'salt-suno-structure.txt', 'salt-suno-exclude.txt', 'salt-spec.json', 'salt-chart.png']);
       const shown = JSON.stringify(call!.args[1]);
       fields.forEach((f, i) => {
         expect(call!.files![i]!.data.toString('utf8')).toBe(`${f.text}\n`);

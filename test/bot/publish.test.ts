@@ -82,8 +82,8 @@ describe('/salt publish', () => {
     const body = call.args[1] as { flags: number; components: unknown[]; allowed_mentions: unknown; attachments: { filename: string }[] };
     expect(body.flags & MessageFlags.IsComponentsV2).toBeTruthy();
     expect(body.allowed_mentions).toEqual({ parse: [] });
-    expect(call.files!.map((f) => f.name)).toEqual(['salt-prompt.txt', 'salt-spec.json']);
-    expect(body.attachments.map((a) => a.filename)).toEqual(['salt-prompt.txt', 'salt-spec.json']);
+    expect(call.files!.map((f) => f.name)).toEqual(['salt-prompt.txt', 'salt-spec.json', 'salt-chart.png']);
+    expect(body.attachments.map((a) => a.filename)).toEqual(['salt-prompt.txt', 'salt-spec.json', 'salt-chart.png']);
     for (const f of call.files!) {
       expect(f.data.length).toBeGreaterThan(0);
       expect(f.data.length).toBeLessThanOrEqual(DISCORD_LIMITS.attachmentBytes);
@@ -185,7 +185,7 @@ describe('/salt publish', () => {
       shapes.push(text(body.components.map((c) => [c.type, (c.components ?? []).map((k) => k.type)])));
       await bot.close();
     }
-    expect(shapes[0]).toBe('[[17,[10,14,10,10,13,13]]]');
+    expect(shapes[0]).toBe('[[17,[10,14,10,10,13,13,12]]]');
     expect(shapes[1]).toBe(shapes[0]);
   });
 

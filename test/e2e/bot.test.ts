@@ -334,7 +334,7 @@ function scenario(transport: 'gateway' | 'http'): void {
       }
       expect(answer.type).toBe(5);
       const followUp = await h.standin.waitFor((r) => r.route === 'POST /webhooks/:app/:token' && r.params.token === answer.token, 5000);
-      expect(followUp.files.map((f) => f.name).sort()).toEqual(['salt-prompt.txt', 'salt-spec.json']);
+      expect(followUp.files.map((f) => f.name).sort()).toEqual(['salt-chart.png', 'salt-prompt.txt', 'salt-spec.json']);
       expect(followUp.headers['content-type']).toMatch(/^multipart\/form-data/);
       expect(followUp.files.find((f) => f.name === 'salt-prompt.txt')!.data.toString()).toMatch(/128/);
     });
