@@ -238,12 +238,16 @@ function lateReply(interaction: APIInteraction, work: Promise<Reply>, deps: Deps
     after: async () => {
       const reply = await work;
       const r = reply.response;
+      if (isDefer(r.type)) {
+        // The handler deferred too (after slow work): our defer stands in for its own, and its
+        // after-work edits the deferred message as planned.
+        await reply.after?.();
+        return;
+      }
       if (!('data' in r) || !r.data || r.type === InteractionResponseType.Modal) {
         // A modal (or anything without a message) cannot follow a defer.
-        if (!isDefer(r.type)) {
-          await deps.api.followUp(token, { content: t(locale, 'errors.slow'), flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } });
-          if (!isComponent) await deps.api.deleteOriginal(token).catch(() => undefined);
-        }
+        await deps.api.followUp(token, { content: t(locale, 'errors.slow'), flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } });
+        if (!isComponent) await deps.api.deleteOriginal(token).catch(() => undefined);
         await reply.after?.();
         return;
       }

@@ -69,3 +69,17 @@ describe('late answers', () => {
     expect(reply.response.type).toBe(InteractionResponseType.ChannelMessageWithSource);
   });
 });
+
+describe('late handler that defers itself', () => {
+  it('GIVEN a slow store WHEN /salt publish reads it for over the deadline and then defers THEN our defer stands in and its follow-up is posted', async () => {
+    const { store, slow } = await slowStore(150);
+    bot = await makeBot({ store, deferAfterMs: 30 });
+    await bot.run(salt('new', { preset: 'calling' }));
+    slow.on = true;
+    const reply = await bot.run(salt('publish'));
+    expect(reply.response.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    const follow = bot.api.ofMethod('followUp');
+    expect(follow).toHaveLength(1);
+    expect((follow[0]!.files ?? []).map((f) => f.name)).toContain('salt-prompt.txt');
+  });
+});
