@@ -18,11 +18,11 @@
  * bench/results/<date>.json. Every phase is bounded; all processes are stopped on exit or failure.
  *
  * Env: BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_CPU_PROF=1
- * (writes a .cpuprofile of the bot into bench/results/).
+ * (writes a .cpuprofile of the bot into the temp dir; summarise it with bench/profile.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -248,10 +248,18 @@ interface PhaseResult {
   redisCallsPerInteraction: number;
   redisRoundTripsPerInteraction: number | undefined;
   casRetries: number | undefined;
+  /** CAS conflicts the bench probe saw (cross-check of the /metrics counter). */
+  casConflictsProbe: number;
   casRetriesPerInteraction: number | undefined;
   sinkRequests: number;
   cpuSeconds: Snapshot['cpu'];
   botRssMbAfter: number;
+  /** Modal submits that saved / did not (e.g. refused: base version no longer in the history). */
+  edits: Outcomes;
+  /** 1-minute load average after the phase (other work on the machine skews wall-clock figures). */
+  loadAvg1: number;
+  /** Bot CPU time per interaction (robust to other load on the machine). */
+  botCpuMsPerInteraction: number;
   mix?: Counts;
 }
 
@@ -261,12 +269,27 @@ function percentile(sorted: Float64Array, p: number): number {
   return Math.round(sorted[i]! * 100) / 100;
 }
 
+/** A request signed ahead, or built and signed when sent (edits: base version from the latest answers). */
+type PoolItem = w.SignedRequest | (() => w.SignedRequest);
+
+/** The latest draft version each channel's answers reported ("Saved … (version N)"). */
+const liveVersions = new Map<string, number>();
+
+interface Outcomes {
+  /** Interactions sent, by kind. */
+  sent: Counts;
+  formSaved: number;
+  formNotSaved: number;
+  notSavedSample?: string;
+}
+
 async function fire(
   url: string,
-  pool: w.SignedRequest[],
+  pool: PoolItem[],
   opts: { seconds: number; connections: number; overallRate?: number; amount?: number },
-): Promise<{ requests: number; errors: number; non2xx: number; seconds: number; latencies: Float64Array; acP99: number }> {
+): Promise<{ requests: number; errors: number; non2xx: number; seconds: number; latencies: Float64Array; acP99: number; outcomes: Outcomes }> {
   let next = 0;
+  const outcomes: Outcomes = { sent: {}, formSaved: 0, formNotSaved: 0 };
   const latencies: number[] = [];
   const started = performance.now();
   const instance = autocannon({
@@ -280,9 +303,26 @@ async function fire(
       {
         method: 'POST',
         path: '/interactions',
-        setupRequest: (req: Record<string, unknown>) => {
-          const r = pool[next++ % pool.length]!;
+        setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+          const item = pool[next++ % pool.length]!;
+          const r = typeof item === 'function' ? item() : item;
+          context.kind = r.kind;
+          const kind = r.kind.split(' ')[0]!;
+          outcomes.sent[kind] = (outcomes.sent[kind] ?? 0) + 1;
+          context.channel = r.channel;
           return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
+        },
+        onResponse: (_status: number, body: string, context: Record<string, unknown>) => {
+          if (typeof context.kind !== 'string' || !context.kind.startsWith('form')) return;
+          const m = /\(version (\d+)\)/.exec(body);
+          if (m && /Saved \*\*/.test(body)) {
+            outcomes.formSaved++;
+            const channel = context.channel as string | undefined;
+            if (channel && Number(m[1]) > (liveVersions.get(channel) ?? 0)) liveVersions.set(channel, Number(m[1]));
+          } else {
+            outcomes.formNotSaved++;
+            outcomes.notSavedSample ??= body.slice(0, 300);
+          }
         },
       },
     ],
@@ -301,6 +341,7 @@ async function fire(
     seconds,
     latencies: sorted,
     acP99: Number(result.latency?.p99 ?? NaN),
+    outcomes,
   };
 }
 
@@ -346,7 +387,8 @@ async function main(): Promise<void> {
   log(`cold start to ready: ${starts.map((s) => Math.round(s)).join(' / ')} ms (median ${coldStartMs}); idle RSS ${idle.join(' / ')} MB`);
 
   // -- the measured bot (with the counting probe).
-  const cpuProf = process.env.BENCH_CPU_PROF === '1' ? path.join(root, 'bench/results', `bot-${Date.now()}.cpuprofile`) : undefined;
+  const cpuProf = process.env.BENCH_CPU_PROF === '1' ? path.join(tmpdir(), `saltbot-bench-${Date.now()}.cpuprofile`) : undefined;
+  if (cpuProf) log(`CPU profile of the bot → ${cpuProf} (summary: npx tsx bench/profile.ts ${cpuProf})`);
   const bot = await startBot(env, { probe: true, ...(cpuProf ? { cpuProf } : {}) });
   const botPid = bot.child.pid!;
   const sinkPid = sink.child.pid!;
@@ -381,35 +423,38 @@ async function main(): Promise<void> {
     }
   }
 
-  async function snapshot(): Promise<Snapshot> {
-    const [redisCalls, probe, metricsCas, sinkStats] = await Promise.all([
-      commandStats(),
-      probeStats(),
-      metricsCasRetries(),
-      fetch(`${sink.url}/__stats`).then((r) => r.json() as Promise<{ total: number; routes: Counts }>),
-    ]);
+  /** Counters; /metrics is read outside the window the Redis counters cover (it may read the store). */
+  async function snapshot(when: 'before' | 'after'): Promise<Snapshot> {
+    const metricsCas = when === 'before' ? await metricsCasRetries() : undefined;
+    const probe = await probeStats();
+    const redisCalls = await commandStats();
+    const sinkStats = await fetch(`${sink.url}/__stats`).then((r) => r.json() as Promise<{ total: number; routes: Counts }>);
+    const metricsAfter = when === 'after' ? await metricsCasRetries() : metricsCas;
     return {
       redisCalls,
       botCommands: probe.commands,
       casAttempts: probe.casAttempts,
       casConflicts: probe.casConflicts,
-      metricsCasRetries: metricsCas,
+      metricsCasRetries: metricsAfter,
       sink: sinkStats,
       cpu: { bot: cpuSeconds(botPid), redis: cpuSeconds(redisPid), sink: cpuSeconds(sinkPid), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 },
     };
   }
 
   /** Waits until the bot's after-work (card refreshes, follow-ups) has drained (or at most maxMs). */
-  async function quiesce(maxMs = 8000): Promise<void> {
+  async function quiesce(maxMs = 10_000): Promise<void> {
     const deadline = Date.now() + maxMs;
     let last = -1;
+    let stable = 0;
     while (Date.now() < deadline) {
       const s = await fetch(`${sink.url}/__stats`).then((r) => r.json() as Promise<{ total: number }>);
       const calls = sum(await commandStats());
       const now = s.total + calls;
-      if (now === last) return;
+      stable = now === last ? stable + 1 : 0;
+      // @discordjs/rest sends at most 50 requests per second and then pauses: stable for > 1 s.
+      if (stable >= 3) return;
       last = now;
-      await sleep(300);
+      await sleep(400);
     }
   }
 
@@ -475,19 +520,17 @@ async function main(): Promise<void> {
   }
 
   const phases: PhaseResult[] = [];
-  async function measure(name: string, pool: w.SignedRequest[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number }): Promise<PhaseResult> {
-    const before = await snapshot();
+  async function measure(name: string, pool: PoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number }): Promise<PhaseResult> {
+    const before = await snapshot('before');
     const run = await fire(bot.url, pool, opts);
     await quiesce();
-    const after = await snapshot();
+    const after = await snapshot('after');
     const redisCalls = diff(before.redisCalls, after.redisCalls);
     const botCommands = diff(before.botCommands, after.botCommands);
     const casRetries =
       after.metricsCasRetries !== undefined && before.metricsCasRetries !== undefined
         ? after.metricsCasRetries - before.metricsCasRetries
         : after.casConflicts - before.casConflicts;
-    const mix: Counts = {};
-    for (let i = 0; i < Math.min(pool.length, run.requests); i++) mix[pool[i]!.kind.split(' ')[0]!] = (mix[pool[i]!.kind.split(' ')[0]!] ?? 0) + 1;
     const n = run.requests || 1;
     const result: PhaseResult = {
       name,
@@ -507,6 +550,7 @@ async function main(): Promise<void> {
       redisCallsPerInteraction: Math.round((sum(redisCalls) / n) * 100) / 100,
       redisRoundTripsPerInteraction: Math.round((sum(botCommands) / n) * 100) / 100,
       casRetries,
+      casConflictsProbe: after.casConflicts - before.casConflicts,
       casRetriesPerInteraction: Math.round((casRetries / n) * 1000) / 1000,
       sinkRequests: after.sink.total - before.sink.total,
       cpuSeconds: {
@@ -516,15 +560,19 @@ async function main(): Promise<void> {
         bench: Math.round((after.cpu.bench - before.cpu.bench) * 100) / 100,
       },
       botRssMbAfter: rssMb(botPid),
-      mix,
+      edits: run.outcomes,
+      loadAvg1: Math.round(loadavg()[0]! * 100) / 100,
+      botCpuMsPerInteraction: Math.round(((after.cpu.bot - before.cpu.bot) * 1000 * 1000) / n) / 1000,
+      mix: run.outcomes.sent,
     };
     phases.push(result);
     const l = result.latencyMs;
     log(
       `${name.padEnd(12)} ${String(result.rps).padStart(6)} req/s  p50 ${l.p50} ms  p95 ${l.p95} ms  p99 ${l.p99} ms  ` +
         `redis ${result.redisRoundTripsPerInteraction} round trips (${result.redisCallsPerInteraction} calls)/interaction  ` +
-        `CAS retries ${casRetries}  errors ${run.errors + run.non2xx}  cpu s bot ${result.cpuSeconds.bot} redis ${result.cpuSeconds.redis} sink ${result.cpuSeconds.sink} bench ${result.cpuSeconds.bench}`,
+        `CAS retries ${casRetries}  edits saved ${run.outcomes.formSaved}/${run.outcomes.formSaved + run.outcomes.formNotSaved}  errors ${run.errors + run.non2xx}  bot cpu ${result.botCpuMsPerInteraction} ms/interaction  load ${result.loadAvg1}  cpu s bot ${result.cpuSeconds.bot} redis ${result.cpuSeconds.redis} sink ${result.cpuSeconds.sink} bench ${result.cpuSeconds.bench}`,
     );
+    if (run.outcomes.notSavedSample) log(`             first submit that did not save: ${run.outcomes.notSavedSample.slice(0, 200)}`);
     return result;
   }
 
@@ -538,10 +586,10 @@ async function main(): Promise<void> {
       ver.set(ch, base + 1);
       return signer.sign(w.formSubmit(ch, 10 + (i % 50), w.FORMS[i % w.FORMS.length]!, base, i), `form ${w.FORMS[i % w.FORMS.length]}`);
     });
-    const before = await snapshot();
+    const before = await snapshot('before');
     const run = await fire(bot.url, pool, { seconds: 30, connections: 1, amount: SEQ_EDITS });
     await quiesce();
-    const after = await snapshot();
+    const after = await snapshot('after');
     const byCommand = diff(before.botCommands, after.botCommands);
     seqDetail = {
       roundTripsPerEdit: Math.round((sum(byCommand) / run.requests) * 100) / 100,
@@ -563,18 +611,21 @@ async function main(): Promise<void> {
 
   // -- (b) the realistic mix over many channels.
   let member = 100;
-  async function mixPool(size: number): Promise<w.SignedRequest[]> {
-    const ver = await versions();
-    const pool: w.SignedRequest[] = [];
+  /** Edits are signed when sent, on the latest version the answers reported (or one to four behind). */
+  async function mixPool(size: number): Promise<PoolItem[]> {
+    for (const [ch, v] of await versions()) if (v > (liveVersions.get(ch) ?? 0)) liveVersions.set(ch, v);
+    const pool: PoolItem[] = [];
     for (let i = 0; i < size; i++) {
       const r = (i * 7919) % 100; // deterministic spread of kinds
       const ch = channels[(i * 31) % channels.length]!;
       const m = member++ % 5000;
       if (r < 70) {
         const form = w.FORMS[i % w.FORMS.length]!;
-        const current = ver.get(ch) ?? 1;
-        const base = i % 2 === 0 ? current : Math.max(1, current - 1 - (i % 4));
-        pool.push(signer.sign(w.formSubmit(ch, m, form, base, i), `form ${form}`));
+        pool.push(() => {
+          const current = liveVersions.get(ch) ?? 1;
+          const base = i % 2 === 0 ? current : Math.max(1, current - 1 - (i % 4));
+          return signer.sign(w.formSubmit(ch, m, form, base, i), `form ${form}`, ch);
+        });
       } else if (r < 90) {
         const vote = votes[i % votes.length]!;
         pool.push(signer.sign(w.votePick(vote.channel, m, vote.customId, w.VOTE_OPTIONS[i % w.VOTE_OPTIONS.length]!), 'vote'));
@@ -590,12 +641,13 @@ async function main(): Promise<void> {
 
   // -- (c) hot channel: 50 concurrent editors on one draft.
   {
-    const ver = await versions();
     const hot = channels[3]!;
-    const base = ver.get(hot)!;
-    const pool = Array.from({ length: 5000 }, (_, i) =>
-      signer.sign(w.formSubmit(hot, 3000 + (i % HOT_EDITORS), w.FORMS[i % w.FORMS.length]!, Math.max(1, base - (i % 3)), i), 'form hot'),
-    );
+    for (const [ch, v] of await versions()) if (v > (liveVersions.get(ch) ?? 0)) liveVersions.set(ch, v);
+    // Each editor submits on the latest version it has seen, or one or two behind (opened a moment ago).
+    const pool: PoolItem[] = Array.from({ length: 5000 }, (_, i) => () => {
+      const base = Math.max(1, (liveVersions.get(hot) ?? 1) - (i % 3));
+      return signer.sign(w.formSubmit(hot, 3000 + (i % HOT_EDITORS), w.FORMS[i % w.FORMS.length]!, base, i), 'form hot', hot);
+    });
     await measure('hot channel', pool, { seconds: PHASE_S, connections: HOT_EDITORS });
   }
 
@@ -644,7 +696,7 @@ async function main(): Promise<void> {
     botWarnings: warnings.length,
     botWarningSamples: warnings.slice(0, 5),
     targets: checks,
-    casRetriesSource: 'bot-side probe (bench/probe.mjs) unless the bot exposes a CAS retry counter on /metrics',
+    casRetriesSource: 'saltbot_store_cas_retries_total on /metrics when present, else the bench probe (bench/probe.mjs); casConflictsProbe is the probe’s count',
   };
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   const text = `${JSON.stringify(summary, null, 2)}\n`;

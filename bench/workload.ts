@@ -12,11 +12,13 @@ export interface SignedRequest {
   body: string;
   /** What it is (for the sanity pass and the report). */
   kind: string;
+  /** The draft's channel, for edits (responses tell its new version). */
+  channel?: string;
 }
 
 export interface Signer {
   publicKeyHex: string;
-  sign(payload: unknown, kind: string): SignedRequest;
+  sign(payload: unknown, kind: string, channel?: string): SignedRequest;
 }
 
 export function createSigner(): Signer {
@@ -25,7 +27,7 @@ export function createSigner(): Signer {
   const key: KeyObject = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
   return {
     publicKeyHex: Buffer.from(raw).toString('hex'),
-    sign(payload, kind) {
+    sign(payload, kind, channel) {
       const body = JSON.stringify(payload);
       const timestamp = String(Math.floor(Date.now() / 1000));
       const signature = sign(null, Buffer.from(timestamp + body), key).toString('hex');
@@ -35,6 +37,7 @@ export function createSigner(): Signer {
         headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp },
         body,
         kind,
+        ...(channel ? { channel } : {}),
       };
     },
   };
