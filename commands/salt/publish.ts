@@ -15,7 +15,6 @@ import {
   MessageFlags,
   type APIApplicationCommandSubcommandOption,
   type APIMessageTopLevelComponent,
-  type APIStringSelectComponent,
   type RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
 import { renderCompact } from '../../src/domain/compact.js';
@@ -25,6 +24,7 @@ import { renderPrompt } from '../../src/domain/render.js';
 import { SUNO_BUDGET, TARGETS, isTarget, renderTarget, type Target, type TargetField } from '../../src/domain/targets/index.js';
 import type { CommandModule, Invocation } from '../../src/discord/command.js';
 import { lintLines, trackLine } from '../../src/discord/card.js';
+import { PUBLISH_CHOICES, publishSelect } from '../../src/discord/publishSelect.js';
 import { chartFile, chartGallery } from './draft.js';
 import { encodeAction } from '../../src/discord/customId.js';
 import { named } from '../../src/discord/definition.js';
@@ -56,16 +56,6 @@ function clampBudget(n: number | undefined, format: PublishFormat = 'compact'): 
   return Math.min(max, Math.max(PUBLISH_BUDGET.min, Math.round(n)));
 }
 
-/** The select on the card: one option per profile (Suno twice: the 1000-character and the v4 200-character style field). */
-export const PUBLISH_CHOICES: readonly { value: string; key: string }[] = [
-  { value: 'full.1000', key: 'full' },
-  { value: 'compact.1000', key: 'compact' },
-  { value: 'suno.1000', key: 'suno' },
-  { value: `suno.${SUNO_BUDGET.styleV4}`, key: 'sunoV4' },
-  { value: 'udio.1000', key: 'udio' },
-  { value: 'musicgen.1000', key: 'musicgen' },
-  { value: 'llm.1000', key: 'llm' },
-];
 
 /** "compact.200" / "full.1000" — fits the custom_id codec's arg pattern. */
 export function encodePublishArgs(args: PublishArgs): string {
@@ -225,20 +215,6 @@ function targetMessage(
 }
 
 /** The card's "Publish for…" select (custom_id of the publish confirmation; the value is the profile). */
-export function publishSelect(tr: Translator): APIStringSelectComponent {
-  return {
-    type: ComponentType.StringSelect,
-    custom_id: encodeAction({ kind: 'confirm', what: 'publish' }),
-    placeholder: clip(tr('publish.selectPlaceholder'), DISCORD_LIMITS.selectPlaceholder),
-    min_values: 1,
-    max_values: 1,
-    options: PUBLISH_CHOICES.map((c) => ({
-      value: c.value,
-      label: clip(tr(`publish.targets.${c.key}` as 'publish.targets.suno'), DISCORD_LIMITS.selectOptionLabel),
-      description: clip(tr(`publish.targetHints.${c.key}` as 'publish.targetHints.suno'), DISCORD_LIMITS.selectOptionDescription),
-    })),
-  };
-}
 
 /** Adds the draft's picture (`salt-chart.png`, in a media gallery at the end of the container) to a publish message. */
 export function withChart<M extends { body: { components: APIMessageTopLevelComponent[]; attachments?: unknown }; files: OutgoingFile[] }>(
@@ -358,3 +334,5 @@ export const publishModule: CommandModule = {
     publish: (inv) => publish(inv, { format: 'full', budget: PUBLISH_BUDGET.default }),
   },
 };
+
+export { PUBLISH_CHOICES, publishSelect };

@@ -11,6 +11,7 @@ import { t, type Translator } from '../i18n/index.js';
 import type { DraftRecord } from '../store/types.js';
 import { encodeAction, type CardStep } from './customId.js';
 import { DISCORD_LIMITS, clip, fitTexts } from './limits.js';
+import { publishSelect } from './publishSelect.js';
 import { button, row, textDisplay, type MessageBody } from './reply.js';
 
 const LINT_LINES = 3;
@@ -138,6 +139,7 @@ export function cardComponents(record: DraftRecord, locale: string): APIMessageT
       ],
     },
     ...rows,
+    row(publishSelect(tr)),
   ];
 }
 

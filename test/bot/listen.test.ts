@@ -158,7 +158,7 @@ describe('the card Listen button', () => {
     const record = await draft();
     const components = cardMessage(record, 'pt-BR').components as { type: number; components?: { custom_id?: string; label?: string }[] }[];
     const rows = components.filter((c) => c.type === 1);
-    expect(rows.length).toBeLessThanOrEqual(4);
+    expect(rows.length).toBeLessThanOrEqual(5);
     for (const r of rows) expect(r.components!.length).toBeLessThanOrEqual(5);
     const listen = rows.flatMap((r) => r.components!).find((b) => b.custom_id === encodeAction({ kind: 'card', step: 'listen' }));
     expect(listen?.label).toBe(t('pt-BR', 'card.buttons.listen'));

@@ -1,6 +1,7 @@
 /** /salt publish target:… and the Publish-for select: each field a labelled block and its own .txt. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodePublishArgs, encodePublishArgs, publishSelect } from '../../commands/salt/publish.js';
+import { PUBLISH_CHOICES, decodePublishArgs, encodePublishArgs, publishSelect } from '../../commands/salt/publish.js';
+import { cardMessage } from '../../src/discord/card.js';
 import { getBuiltinPreset } from '../../src/domain/presets.js';
 import { renderTarget } from '../../src/domain/targets/index.js';
 import { DISCORD_LIMITS } from '../../src/discord/limits.js';
@@ -57,5 +58,21 @@ describe('/salt publish target', () => {
     expect(decodePublishArgs(encodePublishArgs({ format: 'udio', budget: 1000 }))).toEqual({ format: 'udio', budget: 1000 });
     expect(encodePublishArgs({ format: 'suno', budget: 4000 })).toBe('suno.1000');
     expect(decodePublishArgs('bogus.10')).toEqual({ format: 'full', budget: 1000 });
+  });
+});
+
+describe('the card offers the publish profiles', () => {
+  it('GIVEN a draft card (de) WHEN it is shown THEN its last row is the "publish for" select with every profile, and choosing Suno publishes its fields', async () => {
+    const bot = await makeBot();
+    await bot.run(salt('new', { preset: 'calling' }));
+    const record = (await bot.store.drafts.get(SCOPE))!;
+    const rows = cardMessage(record, 'de').components.filter((c) => c.type === 1) as { components: { type: number; custom_id: string; options?: { value: string }[] }[] }[];
+    const select = rows.at(-1)!.components[0]!;
+    expect(select.type).toBe(3);
+    expect(select.options!.map((o) => o.value)).toEqual(PUBLISH_CHOICES.map((c) => c.value));
+    await bot.run(ix.stringSelect({ customId: select.custom_id, values: ['suno.1000'] }));
+    const files = bot.api.ofMethod('followUp').flatMap((c) => (c.files ?? []).map((f) => f.name));
+    expect(files).toEqual(expect.arrayContaining(['salt-suno-style.txt', 'salt-spec.json']));
+    await bot.close();
   });
 });
