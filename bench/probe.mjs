@@ -61,4 +61,6 @@ if (process.send) {
   });
   // The IPC channel must not keep the bot alive after it decided to exit.
   process.channel?.unref();
+  // The bench was killed hard: stop this bot too (SIGTERM path, so it shuts down cleanly).
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

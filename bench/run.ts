@@ -122,8 +122,13 @@ function buildIfNeeded(): void {
   }
 }
 
-async function startSink(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/sink.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+/** orphanPids: stopped by the sink if this process dies without cleaning up (kill -9). */
+async function startSink(orphanPids: number[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/sink.ts')], {
+    cwd: root,
+    env: { ...process.env, BENCH_ORPHAN_PIDS: orphanPids.filter(Number.isFinite).join(',') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.add(child);
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the REST sink did not start within 10 s')), 10_000);
@@ -356,7 +361,7 @@ async function main(): Promise<void> {
 
   redis = await startRedis();
   const redisPid = Number((await redisInfo('server')).match(/process_id:(\d+)/)?.[1]);
-  const sink = await startSink();
+  const sink = await startSink([redisPid]);
   const signer = w.createSigner();
   const env = {
     SALT_TRANSPORT: 'http',

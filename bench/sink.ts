@@ -146,5 +146,17 @@ const stop = (): void => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-// Die with the parent (the bench) even if it is killed hard.
-process.on('disconnect', stop);
+// Die with the parent (the bench) even if it is killed hard: it is gone once we are re-parented.
+const parent = process.ppid;
+// BENCH_ORPHAN_PIDS: processes the bench started before this one (redis-server), stopped with it.
+setInterval(() => {
+  if (process.ppid === parent) return;
+  for (const pid of (process.env.BENCH_ORPHAN_PIDS ?? '').split(',').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  stop();
+}, 1000).unref();
