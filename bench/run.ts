@@ -17,7 +17,8 @@
  * Prints every figure with PASS/MISS against the targets, writes bench/results/latest.json and
  * bench/results/<date>.json. Every phase is bounded; all processes are stopped on exit or failure.
  *
- * Env: BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_CPU_PROF=1
+ * Env: BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_NO_PUBLISH=1
+ * (diagnostic: the mix without publishes), BENCH_CPU_PROF=1
  * (writes a .cpuprofile of the bot into the temp dir; summarise it with bench/profile.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -38,6 +39,8 @@ const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 200);
 const FIXED_RATE = 1000;
 const HOT_EDITORS = 50;
 const SEQ_EDITS = 200;
+/** Diagnostic: BENCH_NO_PUBLISH=1 replaces the mix's publishes by /salt show (publish draws a PNG chart). */
+const NO_PUBLISH = process.env.BENCH_NO_PUBLISH === '1';
 
 const TARGETS = {
   mixRatio: 0.5,
@@ -634,7 +637,7 @@ async function main(): Promise<void> {
       } else if (r < 90) {
         const vote = votes[i % votes.length]!;
         pool.push(signer.sign(w.votePick(vote.channel, m, vote.customId, w.VOTE_OPTIONS[i % w.VOTE_OPTIONS.length]!), 'vote'));
-      } else if (r < 95) {
+      } else if (r < 95 || NO_PUBLISH) {
         pool.push(signer.sign(w.saltShow(ch, m), 'show'));
       } else {
         pool.push(signer.sign(w.saltPublish(ch, m), 'publish'));
@@ -686,7 +689,7 @@ async function main(): Promise<void> {
   const summary = {
     date: startedAt.toISOString(),
     machine,
-    settings: { phaseSeconds: PHASE_S, connections: CONNECTIONS, channels: CHANNELS, hotEditors: HOT_EDITORS, fixedRate: FIXED_RATE, redis: (await redisVersion()) },
+    settings: { noPublish: NO_PUBLISH, phaseSeconds: PHASE_S, connections: CONNECTIONS, channels: CHANNELS, hotEditors: HOT_EDITORS, fixedRate: FIXED_RATE, redis: (await redisVersion()) },
     coldStartMs,
     coldStartRunsMs: starts.map(Math.round),
     idleRssMb,
