@@ -10,9 +10,7 @@
  * payload and callback is checked against Discord's limits, with allowed_mentions `{ parse: [] }`
  * required on every message, followup, callback and edit.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIInteraction, APIMessage } from 'discord-api-types/v10';
@@ -21,132 +19,15 @@ import { editModule } from '../../commands/salt/edit.js';
 import { publishModule } from '../../commands/salt/publish.js';
 import { voteModule } from '../../commands/salt/vote.js';
 import { DEFAULT_IDS, IS_COMPONENTS_V2, interactions, startStandin, type RecordedCallback, type Standin } from '../standin/index.js';
+import { BOT_MAIN, customIds, fillModal, spawnNode, startBotProcess, stopAll, tempDir, textOf, type BotProcess, type Json } from '../support/botProcess.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(root, 'dist/src/main.js');
 const EPHEMERAL = 1 << 6;
 
 /** The editing steps need the card's Track button and the layer commands (commands/salt/edit.ts). */
 const editReady = editModule.cardSteps?.track !== undefined && Object.keys(editModule.run).some((k) => k.startsWith('layer'));
 /** The vote and publish steps need commands/salt/vote.ts and publish.ts to be more than placeholders. */
 const votePublishReady = voteModule.options.length > 0 && publishModule.options.length > 0;
-
-type Json = Record<string, any>;
-
-interface BotProcess {
-  child: ChildProcess;
-  lines: Json[];
-  stderr: string[];
-  port: number;
-  exited: Promise<number | null>;
-}
-
-async function startBot(env: Record<string, string>, cwd: string): Promise<BotProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Json[] = [];
-  const stderr: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      try {
-        lines.push(JSON.parse(line) as Json);
-      } catch {
-        lines.push({ level: 'raw', msg: line });
-      }
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${JSON.stringify(lines, null, 1)}\n${stderr.join('')}`)), 15_000);
-    const poll = setInterval(() => {
-      const running = lines.find((l) => l.msg === 'saltbot is running');
-      const listening = lines.find((l) => typeof l.port === 'number');
-      if (running && listening) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(listening.port as number);
-      }
-    }, 25);
-    void exited.then((code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`bot exited with ${code} during start-up:\n${JSON.stringify(lines, null, 1)}\n${stderr.join('')}`));
-    });
-  });
-  return { child, lines, stderr, port, exited };
-}
-
-async function stopBot(bot: BotProcess | undefined): Promise<number | null> {
-  if (!bot || bot.child.exitCode !== null) return bot?.child.exitCode ?? null;
-  bot.child.kill('SIGTERM');
-  const timer = setTimeout(() => bot.child.kill('SIGKILL'), 12_000);
-  const code = await bot.exited;
-  clearTimeout(timer);
-  return code;
-}
-
-/** Every custom_id in a component tree. */
-function customIds(components: unknown): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const n = node as Json;
-      if (typeof n.custom_id === 'string') out.push(n.custom_id);
-      for (const v of Object.values(n)) if (v && typeof v === 'object') walk(v);
-    }
-  };
-  walk(components);
-  return out;
-}
-
-function textOf(message: { components?: unknown; content?: string } | undefined): string {
-  const out: string[] = [message?.content ?? ''];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const n = node as Json;
-      if (typeof n.content === 'string') out.push(n.content);
-      for (const v of Object.values(n)) if (v && typeof v === 'object') walk(v);
-    }
-  };
-  walk(message?.components);
-  return out.join('\n');
-}
-
-/**
- * What a member would submit for a modal: each text input keeps its prefilled value (or gets a
- * plausible one when required and empty), each select keeps its defaults (or takes its first
- * option when required); `overrides` (by custom_id, or by a substring of it) win.
- */
-function fillModal(modal: Json, overrides: Record<string, string | string[]>): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
-  for (const top of modal.components as Json[]) {
-    const input = (top.type === 18 ? top.component : top.type === 1 ? top.components?.[0] : undefined) as Json | undefined;
-    if (!input || typeof input.custom_id !== 'string') continue;
-    const id = input.custom_id as string;
-    const override = overrides[id] ?? Object.entries(overrides).find(([k]) => id.includes(k))?.[1];
-    if (override !== undefined) {
-      values[id] = override;
-    } else if (input.type === 4) {
-      values[id] = typeof input.value === 'string' ? input.value : input.required ? 'test' : '';
-    } else if (input.type === 3) {
-      const defaults = (input.options as Json[]).filter((o) => o.default).map((o) => String(o.value));
-      const min = typeof input.min_values === 'number' ? input.min_values : 1;
-      values[id] = defaults.length > 0 ? defaults : min > 0 || input.required ? [String((input.options as Json[])[0]?.value)] : [];
-    }
-  }
-  return values;
-}
 
 /** Payloads that create or change a message, with their message body. */
 function messageBodies(standin: Standin): { where: string; body: Json }[] {
@@ -170,8 +51,6 @@ interface Harness {
   standin: Standin;
   bot: BotProcess;
   dataFile: string;
-  /** Delivers an interaction over this run's transport and resolves with the bot's first response. */
-  send(interaction: APIInteraction): Promise<RecordedCallback>;
 }
 
 function scenario(transport: 'gateway' | 'http'): void {
@@ -179,54 +58,25 @@ function scenario(transport: 'gateway' | 'http'): void {
     const h = {} as Harness;
     let dir: string;
     let cardId: string | undefined;
+    /** Delivers an interaction over this run's transport and resolves with the bot's first response. */
+    const send = (interaction: APIInteraction): Promise<RecordedCallback> => h.bot.send(interaction);
 
     beforeAll(async () => {
       h.standin = await startStandin({ strictEdits: true });
-      dir = mkdtempSync(join(tmpdir(), `saltbot-e2e-${transport}-`));
+      dir = tempDir(`e2e-${transport}`);
       h.dataFile = join(dir, 'data', 'saltbot.json');
-      h.bot = await startBot(
-        {
-          DISCORD_TOKEN: h.standin.token,
-          DISCORD_APPLICATION_ID: h.standin.applicationId,
-          DISCORD_PUBLIC_KEY: h.standin.publicKeyHex,
-          DISCORD_GUILD_ID: DEFAULT_IDS.guild,
-          DISCORD_API_URL: h.standin.apiBase,
-          SALT_TRANSPORT: transport,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          SALT_DATA_FILE: h.dataFile,
-          LOG_LEVEL: 'info',
-        },
-        dir,
-      );
-      const url = `http://127.0.0.1:${h.bot.port}/interactions`;
-      h.send =
-        transport === 'gateway'
-          ? async (interaction) => {
-              h.standin.sendInteraction(interaction);
-              return h.standin.waitForCallback((c) => c.interactionId === interaction.id, 10_000);
-            }
-          : async (interaction) => {
-              const result = await h.standin.postInteractionHttp(url, interaction);
-              expect(result.status).toBe(200);
-              return h.standin.waitForCallback((c) => c.interactionId === interaction.id, 1000);
-            };
+      h.bot = await startBotProcess({ standin: h.standin, dir, transport });
     }, 30_000);
 
-    afterAll(async () => {
-      await stopBot(h.bot);
-      await h.standin?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    afterAll(() => stopAll({ bots: [h.bot], standin: h.standin, dir }));
 
     it('WHEN it starts THEN it registers the commands in the guild (PUT) and reports healthy', async () => {
       const put = h.standin.requests.filter((r) => r.method === 'PUT');
       expect(put.map((r) => r.route)).toEqual(['PUT /applications/:app/guilds/:guild/commands']);
       expect(h.standin.commands.get(DEFAULT_IDS.guild)?.map((c) => c.name)).toEqual(['salt']);
       if (transport === 'gateway') expect(h.standin.identifies).toHaveLength(1);
-      const health = await fetch(`http://127.0.0.1:${h.bot.port}/healthz`);
-      expect(health.status).toBe(200);
-      const body = (await health.json()) as Json;
+      const { status, body } = await h.bot.health();
+      expect(status).toBe(200);
       expect(body).toMatchObject({ status: 'ok', store: { kind: 'file', ok: true } });
       if (transport === 'gateway') expect(body.gateway).toMatchObject({ ok: true });
       expect(h.bot.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('store: '))).toBe(true);
@@ -234,7 +84,7 @@ function scenario(transport: 'gateway' | 'http'): void {
 
     it('WHEN /salt new preset:calling THEN a public Components V2 card is posted and its message id learned', async () => {
       const ix = interactions.chatInput({ name: 'salt', options: [{ type: 1, name: 'new', options: [{ type: 3, name: 'preset', value: 'calling' }] }] as never });
-      const cb = await h.send(ix);
+      const cb = await send(ix);
       expect(cb.type).toBe(4);
       const data = cb.data as Json;
       expect(data.flags & IS_COMPONENTS_V2).toBeTruthy();
@@ -261,17 +111,17 @@ function scenario(transport: 'gateway' | 'http'): void {
         expect(current.type).toBe(9);
         const modal = current.data as Json;
         const submit = interactions.modalSubmit({ customId: modal.custom_id as string, components: fillModal(modal, overrides), message: card() });
-        const answer = await h.send(submit);
+        const answer = await send(submit);
         const next = customIds((answer.data as Json | undefined)?.components).find((id) => id.startsWith('s1:next:'));
         if (!next) break;
-        current = await h.send(interactions.button({ customId: next, message: card() }));
+        current = await send(interactions.button({ customId: next, message: card() }));
       }
       await expect.poll(() => textOf(card()), { timeout: 5000, interval: 50 }).toContain(expectText);
     }
 
     // ---- Editing: needs commands/salt/edit.ts (Track card step, /salt layer add). -------------------
     it.runIf(editReady)('WHEN Track is pressed and the modal is submitted with a new BPM THEN the card is edited', async () => {
-      const modalCb = await h.send(interactions.button({ customId: 's1:card:track', message: card() }));
+      const modalCb = await send(interactions.button({ customId: 's1:card:track', message: card() }));
       expect(modalCb.type).toBe(9);
       expect(customIds((modalCb.data as Json).components).length).toBeGreaterThan(0);
       await completeForm(modalCb, { bpm: '132' }, '132 BPM');
@@ -283,7 +133,7 @@ function scenario(transport: 'gateway' | 'http'): void {
 
     it.runIf(editReady)('WHEN /salt layer add is submitted THEN the new layer appears on the card', async () => {
       const ix = interactions.chatInput({ name: 'salt', options: [{ type: 2, name: 'layer', options: [{ type: 1, name: 'add', options: [] }] }] as never });
-      const modalCb = await h.send(ix);
+      const modalCb = await send(ix);
       expect(modalCb.type).toBe(9);
       await completeForm(modalCb, { id: 'e2e_pluck', name: 'e2e_pluck' }, 'e2e_pluck');
       expect(h.standin.requests.some((r) => r.method === 'PATCH' && r.route === 'PATCH /channels/:channel/messages/:id' && r.params.id === cardId)).toBe(true);
@@ -295,7 +145,7 @@ function scenario(transport: 'gateway' | 'http'): void {
         name: 'salt',
         options: [{ type: 1, name: 'vote', options: [{ type: 3, name: 'presets', value: 'calling, big-room-festival' }, { type: 4, name: 'minutes', value: 10 }] }] as never,
       });
-      const opened = await h.send(open);
+      const opened = await send(open);
       expect(opened.type).toBe(4);
       const pick = customIds((opened.data as Json).components).find((id) => id.startsWith('s1:vote:pick:'));
       const close = customIds((opened.data as Json).components).find((id) => id.startsWith('s1:vote:close:'));
@@ -311,12 +161,12 @@ function scenario(transport: 'gateway' | 'http'): void {
         ['1300000000000000303', 'big-room-festival'],
       ];
       for (const [id, value] of ballots) {
-        const cb = await h.send(interactions.stringSelect({ customId: pick!, values: [value], message: voteMessage(), user: { id, username: `member${id.slice(-1)}` } }));
+        const cb = await send(interactions.stringSelect({ customId: pick!, values: [value], message: voteMessage(), user: { id, username: `member${id.slice(-1)}` } }));
         expect(cb.type).toBe(7);
       }
       expect(textOf(voteMessage())).toMatch(/3/);
 
-      const closed = await h.send(interactions.button({ customId: close!, message: voteMessage() }));
+      const closed = await send(interactions.button({ customId: close!, message: voteMessage() }));
       expect(closed.type).toBe(6);
       // The result is posted, the vote message shows its closed state, and the card takes the winner (128 BPM).
       await h.standin.waitFor((r) => r.route === 'POST /channels/:channel/messages' && textOf(r.body as Json).includes('big-room-festival'), 5000);
@@ -325,12 +175,12 @@ function scenario(transport: 'gateway' | 'http'): void {
     });
 
     it.runIf(votePublishReady)('WHEN the card\'s Publish is pressed THEN the prompt is posted publicly with salt-prompt.txt and salt-spec.json', async () => {
-      let answer = await h.send(interactions.button({ customId: 's1:card:publish', message: card() }));
+      let answer = await send(interactions.button({ customId: 's1:card:publish', message: card() }));
       if (answer.type === 4) {
         // Lint warnings: confirm "Publish anyway".
         const confirm = customIds((answer.data as Json).components).find((id) => id.startsWith('s1:ok:publish'));
         expect(confirm).toBeDefined();
-        answer = await h.send(interactions.button({ customId: confirm!, message: card() }));
+        answer = await send(interactions.button({ customId: confirm!, message: card() }));
       }
       expect(answer.type).toBe(5);
       const followUp = await h.standin.waitFor((r) => r.route === 'POST /webhooks/:app/:token' && r.params.token === answer.token, 5000);
@@ -354,34 +204,21 @@ function scenario(transport: 'gateway' | 'http'): void {
     });
 
     it('WHEN it gets SIGTERM THEN it exits 0 with the draft saved; restarted on the same data THEN it does not register again', async () => {
-      expect(await stopBot(h.bot)).toBe(0);
+      expect((await h.bot.term()).code).toBe(0);
       expect(h.bot.lines.some((l) => l.msg === 'stopped')).toBe(true);
       expect(existsSync(h.dataFile)).toBe(true);
       expect(readFileSync(h.dataFile, 'utf8')).toContain(DEFAULT_IDS.channel);
       if (transport === 'http') {
         h.standin.clearRecords();
-        h.bot = await startBot({ ...restartEnv(h), SALT_TRANSPORT: 'http' }, dir);
+        h.bot = await startBotProcess({ standin: h.standin, dir });
         expect(h.standin.requests.filter((r) => r.method === 'PUT')).toEqual([]);
         expect(h.bot.lines.some((l) => l.msg === 'commands unchanged; not registering')).toBe(true);
-        const ping = await h.standin.postInteractionHttp(`http://127.0.0.1:${h.bot.port}/interactions`, { id: '1', type: 1, token: 't', application_id: h.standin.applicationId, version: 1 });
+        const ping = await h.bot.post({ id: '1', type: 1, token: 't', application_id: h.standin.applicationId, version: 1 });
         expect(ping.body).toEqual({ type: 1 });
-        expect(await stopBot(h.bot)).toBe(0);
+        expect((await h.bot.term()).code).toBe(0);
       }
     }, 25_000);
   });
-}
-
-function restartEnv(h: Harness): Record<string, string> {
-  return {
-    DISCORD_TOKEN: h.standin.token,
-    DISCORD_APPLICATION_ID: h.standin.applicationId,
-    DISCORD_PUBLIC_KEY: h.standin.publicKeyHex,
-    DISCORD_GUILD_ID: DEFAULT_IDS.guild,
-    DISCORD_API_URL: h.standin.apiBase,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SALT_DATA_FILE: h.dataFile,
-  };
 }
 
 describe('saltbot process end to end', () => {
@@ -390,54 +227,35 @@ describe('saltbot process end to end', () => {
 
   it('GIVEN `npm run register` (node dist/src/register.js) WHEN run THEN it PUTs the commands and exits 0', async () => {
     const standin = await startStandin();
-    const dir = mkdtempSync(join(tmpdir(), 'saltbot-e2e-register-'));
+    const dir = tempDir('e2e-register');
     try {
-      const child = spawn(process.execPath, [join(root, 'dist/src/register.js')], {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          DISCORD_TOKEN: standin.token,
-          DISCORD_APPLICATION_ID: standin.applicationId,
-          DISCORD_API_URL: standin.apiBase,
-          SALT_DATA_FILE: join(dir, 'data.json'),
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-      expect(await new Promise<number | null>((resolve) => child.once('exit', resolve))).toBe(0);
+      const register = spawnNode(
+        join(root, 'dist/src/register.js'),
+        { DISCORD_TOKEN: standin.token, DISCORD_APPLICATION_ID: standin.applicationId, DISCORD_API_URL: standin.apiBase, SALT_DATA_FILE: join(dir, 'data.json'), LOG_LEVEL: 'warn' },
+        dir,
+      );
+      expect(await register.exited).toBe(0);
+      const out = register.dump();
       expect(out).toContain('Registered 1 command(s) (global)');
       expect(standin.requests.filter((r) => r.method === 'PUT').map((r) => r.route)).toEqual(['PUT /applications/:app/commands']);
       expect(out).not.toContain(standin.token);
     } finally {
-      await standin.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stopAll({ standin, dir });
     }
   });
 
   it('GIVEN a broken configuration WHEN started THEN it lists every problem and exits 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'saltbot-e2e-config-'));
+    const dir = tempDir('e2e-config');
     try {
-      const child = spawn(process.execPath, [MAIN], {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '', SALT_TRANSPORT: 'http', PORT: 'eighty' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      expect(code).toBe(1);
-      expect(stderr).toMatch(/PORT/);
+      const broken = spawnNode(BOT_MAIN, { SALT_TRANSPORT: 'http', PORT: 'eighty' }, dir);
+      expect(await broken.exited).toBe(1);
+      expect(broken.stderr.join('')).toMatch(/PORT/);
       // Every missing required variable at once.
-      const missing = spawn(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', SALT_TRANSPORT: 'http' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let missingErr = '';
-      missing.stderr.on('data', (c: Buffer) => (missingErr += c.toString()));
-      expect(await new Promise<number | null>((resolve) => missing.once('exit', resolve))).toBe(1);
-      for (const name of ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY']) expect(missingErr).toContain(name);
+      const missing = spawnNode(BOT_MAIN, { SALT_TRANSPORT: 'http' }, dir);
+      expect(await missing.exited).toBe(1);
+      for (const name of ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_PUBLIC_KEY']) expect(missing.stderr.join('')).toContain(name);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await stopAll({ dir });
     }
   });
 });
