@@ -11,7 +11,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type APIMessageTopLevelComponent,
 } from 'discord-api-types/v10';
-import { renderChartPng } from '../../src/chart/index.js';
+import { renderChartPngInWorker } from '../../src/chart/pool.js';
 import { ALL_KEY_NAMES, normalizeKey, parseKey } from '../../src/domain/key.js';
 import { getBuiltinPreset, loadBuiltinPresets } from '../../src/domain/presets.js';
 import { renderPrompt } from '../../src/domain/render.js';
@@ -122,10 +122,13 @@ const showOption: APIApplicationCommandSubcommandOption = {
 
 export const CHART_FILE = 'salt-chart.png';
 
-/** The draft's picture as an attachment (undefined when it cannot be drawn: the prompt still goes out). */
-export function chartFile(inv: Pick<Invocation, 'deps'>, spec: Spec): OutgoingFile | undefined {
+/**
+ * The draft's picture as an attachment (undefined when it cannot be drawn: the prompt still goes
+ * out). Drawn on the chart worker (src/chart/pool.ts), never on the event loop; cached by spec.
+ */
+export async function chartFile(inv: Pick<Invocation, 'deps'>, spec: Spec): Promise<OutgoingFile | undefined> {
   try {
-    const data = renderChartPng(spec);
+    const data = await renderChartPngInWorker(spec);
     if (data.length > DISCORD_LIMITS.attachmentBytes) throw new Error(`chart is ${data.length} bytes`);
     return { name: CHART_FILE, data, contentType: 'image/png' };
   } catch (error) {
@@ -144,8 +147,9 @@ export function chartGallery(description: string): APIMessageTopLevelComponent {
 
 /**
  * The rendered prompt and the draft's picture, privately (Preview button, /salt show prompt:true).
- * The chart takes ~50-100 ms to draw, well inside Discord's 3 s, so it goes with the first
- * response (the router's safety net defers when the store is slow).
+ * The chart takes ~50 ms to draw on the worker (nothing when cached), well inside Discord's 3 s,
+ * so it goes with the first response (the router's safety net defers after 2 s when the store or
+ * the worker queue is slow).
  */
 export async function previewReply(inv: Invocation): Promise<Reply> {
   const scope = scopeOf(inv.interaction);
@@ -153,7 +157,7 @@ export async function previewReply(inv: Invocation): Promise<Reply> {
   if (!record) throw new UserError('errors.noDraft');
   const prompt = renderPrompt(record.spec);
   const body = '```\n' + prompt.replace(/```/g, "'''") + '\n```';
-  const chart = chartFile(inv, record.spec);
+  const chart = await chartFile(inv, record.spec);
   return {
     response: {
       type: InteractionResponseType.ChannelMessageWithSource,

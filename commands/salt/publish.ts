@@ -217,13 +217,13 @@ function targetMessage(
 /** The card's "Publish for…" select (custom_id of the publish confirmation; the value is the profile). */
 
 /** Adds the draft's picture (`salt-chart.png`, in a media gallery at the end of the container) to a publish message. */
-export function withChart<M extends { body: { components: APIMessageTopLevelComponent[]; attachments?: unknown }; files: OutgoingFile[] }>(
+export async function withChart<M extends { body: { components: APIMessageTopLevelComponent[]; attachments?: unknown }; files: OutgoingFile[] }>(
   message: M,
   record: DraftRecord,
   locale: string,
   deps: Deps,
-): M {
-  const chart = chartFile({ deps }, record.spec);
+): Promise<M> {
+  const chart = await chartFile({ deps }, record.spec);
   if (!chart) return message;
   const [container, ...rest] = message.body.components as [{ components: unknown[] }, ...APIMessageTopLevelComponent[]];
   const gallery = chartGallery(t(locale, 'card.preview.chartAlt', { version: record.version }));
@@ -253,7 +253,7 @@ async function postPublish(deps: Deps, token: string, scope: Scope, args: Publis
       await deps.api.followUp(token, safe({ content: t(locale, 'errors.noDraft') }));
       return;
     }
-    const { body, files } = withChart(publishMessage(record, args, locale, by), record, locale, deps);
+    const { body, files } = await withChart(publishMessage(record, args, locale, by), record, locale, deps);
     await deps.api.followUp(token, body, files);
   } catch (error) {
     deps.log.error({ guildId: scope.guildId, channelId: scope.channelId, err: String(error) }, 'publishing failed');

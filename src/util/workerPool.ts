@@ -1,0 +1,174 @@
+/**
+ * "Typed job → worker thread → reply": one worker, jobs queue in order, each job has a timeout (a
+ * stuck worker is terminated and replaced on the next job), the worker is unref'd while idle (it
+ * never keeps the process alive) and may be shut down after a quiet spell to give its memory back.
+ * Used by the audio preview pool (src/audio/pool.ts) and the chart pool (src/chart/pool.ts).
+ *
+ *   const pool = new WorkerPool<Job, Reply>({ start: () => startModuleWorker(import.meta.url, 'worker'), … });
+ *   const reply = await pool.submit({ kind: 'render', spec }); // the worker answers { id, … }
+ *
+ * The worker module answers every `{ ...job, id }` message with exactly one `{ id, ... }` message.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Starts the worker module `<name>` next to the calling module (`callerUrl` = its import.meta.url):
+ * `<name>.js` when running compiled (dist/), `<name>.ts` through tsx's loader when running from
+ * source (tests, tsx): a small bootstrap registers tsx in the worker thread, then imports it.
+ * Throws `missing(path)` when the compiled module is not there.
+ */
+export function startModuleWorker(callerUrl: string, name: string, missing: (path: string) => Error = (p) => new Error(`worker module missing: ${p}`)): Worker {
+  if (fileURLToPath(callerUrl).endsWith('.ts')) {
+    const url = new URL(`./${name}.ts`, callerUrl).href;
+    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
+    return new Worker(bootstrap, { eval: true });
+  }
+  const js = new URL(`./${name}.js`, callerUrl);
+  if (!existsSync(fileURLToPath(js))) throw missing(fileURLToPath(js));
+  // The worker inherits the process's Node flags, except those only valid for a main script.
+  const execArgv = process.execArgv.filter((arg) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(arg));
+  return new Worker(js, { execArgv });
+}
+
+export interface WorkerPoolOptions {
+  /** Starts a new worker (called lazily, and again after a crash, a timeout or an idle shutdown). */
+  readonly start: () => Worker;
+  /** Longest a job may run once the worker has it, ms. */
+  readonly timeoutMs: number;
+  /** The error a timed-out job is rejected with. */
+  readonly timeoutError: (timeoutMs: number) => Error;
+  /** The error for a crashed worker, a closed pool or a worker that cannot start. */
+  readonly workerError: (message: string) => Error;
+  /** Terminate the worker after this long without a job, ms (undefined: keep it). */
+  readonly idleMs?: number;
+}
+
+type Job<J, R> = { readonly message: J; readonly transfer: readonly ArrayBuffer[]; resolve(reply: R): void; reject(error: Error): void };
+
+export class WorkerPool<J extends object, R extends { readonly id: number }> {
+  private worker: Worker | undefined;
+  private readonly queue: Job<J, R>[] = [];
+  private current: { job: Job<J, R>; id: number; timer: NodeJS.Timeout } | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private nextId = 1;
+  private closed = false;
+  /** Workers started so far (a restart after a crash, timeout or idle shutdown counts). */
+  started = 0;
+
+  constructor(private readonly options: WorkerPoolOptions) {}
+
+  /** Jobs waiting or running. */
+  get pending(): number {
+    return this.queue.length + (this.current ? 1 : 0);
+  }
+
+  /** Whether a worker thread is alive now. */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Queues a job; resolves with the worker's reply (whatever it says), rejects on timeout or crash. */
+  submit(message: J, transfer: readonly ArrayBuffer[] = []): Promise<R> {
+    if (this.closed) return Promise.reject(this.options.workerError('the worker pool is closed'));
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ message, transfer, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Terminates the worker; queued and running jobs are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    const error = this.options.workerError('the worker pool is closed');
+    for (const job of this.queue.splice(0)) job.reject(error);
+    if (this.current) {
+      clearTimeout(this.current.timer);
+      this.current.job.reject(error);
+      this.current = undefined;
+    }
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.options.start();
+    this.started++;
+    worker.on('message', (reply: R) => {
+      const current = this.current;
+      if (!current || reply.id !== current.id) return;
+      clearTimeout(current.timer);
+      this.current = undefined;
+      current.job.resolve(reply);
+      this.pump();
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      const current = this.current;
+      this.current = undefined;
+      if (current) {
+        clearTimeout(current.timer);
+        current.job.reject(this.options.workerError(error.message));
+      }
+      this.pump();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.worker === worker) fail(new Error(`worker exited with code ${code}`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private pump(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.current || this.closed) {
+      this.worker?.[this.current ? 'ref' : 'unref']();
+      return;
+    }
+    const job = this.queue.shift();
+    if (!job) {
+      this.worker?.unref();
+      this.armIdle();
+      return;
+    }
+    let worker: Worker;
+    try {
+      worker = this.ensureWorker();
+    } catch (error) {
+      job.reject(error instanceof Error ? this.options.workerError(error.message) : this.options.workerError(String(error)));
+      this.pump();
+      return;
+    }
+    worker.ref();
+    const id = this.nextId++;
+    const timer = setTimeout(() => {
+      if (this.current?.id !== id) return;
+      this.current = undefined;
+      const stuck = this.worker;
+      this.worker = undefined;
+      void stuck?.terminate();
+      job.reject(this.options.timeoutError(this.options.timeoutMs));
+      this.pump();
+    }, this.options.timeoutMs);
+    this.current = { job, id, timer };
+    worker.postMessage({ ...job.message, id }, [...job.transfer]);
+  }
+
+  private armIdle(): void {
+    const { idleMs } = this.options;
+    if (idleMs === undefined || !this.worker) return;
+    const worker = this.worker;
+    this.idleTimer = setTimeout(() => {
+      if (this.worker !== worker || this.current || this.queue.length > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+}
