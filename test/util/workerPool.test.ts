@@ -1,0 +1,90 @@
+/**
+ * The shared "typed job → worker → reply" pool, with a tiny eval'd worker: jobs run in order one at
+ * a time, a job that runs too long is rejected with the timeout error and the stuck worker is
+ * replaced, a crashing worker rejects its job and the next job gets a fresh worker, close rejects
+ * what is queued.
+ */
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WorkerPool } from '../../src/util/workerPool.js';
+
+type Job = { readonly op: 'echo' | 'spin' | 'crash'; readonly value: number };
+type Reply = { readonly id: number; readonly value: number; readonly order: number };
+
+/** Echoes after `value` ms of busy work (spin: forever), counting jobs per worker; crash exits. */
+const WORKER = `
+const { parentPort } = require('node:worker_threads');
+let order = 0;
+parentPort.on('message', (job) => {
+  if (job.op === 'crash') process.exit(3);
+  const until = job.op === 'spin' ? Infinity : Date.now() + job.value;
+  while (Date.now() < until) {}
+  parentPort.postMessage({ id: job.id, value: job.value, order: order++ });
+});`;
+
+class TimedOut extends Error {}
+class Failed extends Error {}
+
+let pool: WorkerPool<Job, Reply> | undefined;
+afterEach(async () => pool?.close());
+
+function makePool(overrides: Partial<ConstructorParameters<typeof WorkerPool<Job, Reply>>[0]> = {}): WorkerPool<Job, Reply> {
+  pool = new WorkerPool<Job, Reply>({
+    start: () => new Worker(WORKER, { eval: true }),
+    timeoutMs: 2_000,
+    timeoutError: (ms) => new TimedOut(`over ${ms} ms`),
+    workerError: (message) => new Failed(message),
+    ...overrides,
+  });
+  return pool;
+}
+
+describe('WorkerPool', () => {
+  it('GIVEN three jobs at once WHEN submitted THEN they run one after the other on one worker, in order', async () => {
+    const p = makePool();
+    const replies = Promise.all([p.submit({ op: 'echo', value: 5 }), p.submit({ op: 'echo', value: 1 }), p.submit({ op: 'echo', value: 2 })]);
+    expect(p.pending).toBe(3);
+    expect((await replies).map((r) => [r.value, r.order])).toEqual([
+      [5, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(p.pending).toBe(0);
+    expect(p.started).toBe(1);
+  });
+
+  it('GIVEN a job that never ends WHEN the timeout passes THEN it is rejected with the timeout error and the next job runs on a new worker', async () => {
+    const p = makePool({ timeoutMs: 100 });
+    const stuck = p.submit({ op: 'spin', value: 0 });
+    const next = p.submit({ op: 'echo', value: 7 });
+    await expect(stuck).rejects.toThrow(TimedOut);
+    expect(await next).toMatchObject({ value: 7, order: 0 });
+    expect(p.started).toBe(2);
+  });
+
+  it('GIVEN a worker that exits WHEN its job runs THEN the job fails with the worker error and the pool recovers', async () => {
+    const p = makePool();
+    await expect(p.submit({ op: 'crash', value: 0 })).rejects.toThrow(Failed);
+    expect(await p.submit({ op: 'echo', value: 3 })).toMatchObject({ value: 3 });
+    expect(p.started).toBe(2);
+  });
+
+  it('GIVEN queued jobs WHEN the pool is closed THEN they are rejected, and later submissions too', async () => {
+    const p = makePool();
+    const running = expect(p.submit({ op: 'echo', value: 50 })).rejects.toThrow(Failed);
+    const queued = expect(p.submit({ op: 'echo', value: 1 })).rejects.toThrow(Failed);
+    await p.close();
+    await running;
+    await queued;
+    await expect(p.submit({ op: 'echo', value: 1 })).rejects.toThrow(/closed/);
+  });
+
+  it('GIVEN a worker that cannot start WHEN a job is submitted THEN it fails with the worker error', async () => {
+    const p = makePool({
+      start: () => {
+        throw new Error('no module');
+      },
+    });
+    await expect(p.submit({ op: 'echo', value: 1 })).rejects.toThrow(new Failed('no module'));
+  });
+});
