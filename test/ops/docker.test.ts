@@ -8,16 +8,15 @@
  * stand-in serves /healthz (checked with the Dockerfile's own HEALTHCHECK command) and /metrics.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { validate } from 'dockerfile-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_IDS, interactions, startStandin, type Standin } from '../standin/index.js';
-import { sample, spawnNode, startBotProcess, type BotProcess } from './process.js';
+import { interactions, startStandin, type Standin } from '../standin/index.js';
+import { sample, spawnNode, startBotProcess, stopAll, tempDir, type BotProcess } from '../support/botProcess.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
@@ -141,7 +140,7 @@ describe('GIVEN the runtime stage repeated outside Docker', () => {
   let installMode = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'saltbot-image-'));
+    dir = tempDir('image');
     const build = stages.find((s) => s.name === 'build')!;
     const appDir = workdir(runtime);
     // COPY --from=build <build workdir>/x → the local compiled x (test/setup compiled dist/).
@@ -169,10 +168,7 @@ describe('GIVEN the runtime stage repeated outside Docker', () => {
     standin = await startStandin();
   }, 120_000);
 
-  afterAll(async () => {
-    await standin?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll({ standin, dir }));
 
   it('WHEN installed THEN only production dependencies are there (no devDependency, no compiler)', () => {
     console.info(`npm ci --omit=dev (${installMode}) in ${installMs} ms`);
@@ -199,30 +195,15 @@ describe('GIVEN the runtime stage repeated outside Docker', () => {
   it('WHEN started with a valid configuration THEN /healthz answers 200 (the HEALTHCHECK command exits 0) and /metrics lists the metrics', async () => {
     let bot: BotProcess | undefined;
     try {
-      bot = await startBotProcess(
-        'dist/src/main.js',
-        {
-          NODE_ENV: 'production',
-          DISCORD_TOKEN: standin.token,
-          DISCORD_APPLICATION_ID: standin.applicationId,
-          DISCORD_PUBLIC_KEY: standin.publicKeyHex,
-          DISCORD_GUILD_ID: DEFAULT_IDS.guild,
-          DISCORD_API_URL: standin.apiBase,
-          SALT_TRANSPORT: 'http',
-          PORT: '0',
-          HOST: '127.0.0.1',
-          SALT_DATA_FILE: join(dir, 'data', 'saltbot.json'),
-        },
-        dir,
-      );
-      const health = await fetch(`${bot.url}/healthz`);
+      bot = await startBotProcess({ standin, dir, script: 'dist/src/main.js', env: { NODE_ENV: 'production' } });
+      const health = await bot.health();
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok', store: { kind: 'file', ok: true } });
+      expect(health.body).toMatchObject({ status: 'ok', store: { kind: 'file', ok: true } });
       const healthcheck = JSON.parse(/CMD (\[.*\])$/.exec(all(runtime, 'HEALTHCHECK').at(-1)!.args)![1]!) as string[];
       const probe = spawnSync(healthcheck[0]!, healthcheck.slice(1), { cwd: dir, env: { PATH: process.env.PATH, PORT: String(bot.port) }, timeout: 10_000 });
       expect(probe.status).toBe(0);
 
-      const answer = await standin.postInteractionHttp(`${bot.url}/interactions`, interactions.chatInput({ name: 'salt', options: [{ type: 1, name: 'new', options: [{ type: 3, name: 'preset', value: 'calling' }] }] as never }));
+      const answer = await bot.post(interactions.chatInput({ name: 'salt', options: [{ type: 1, name: 'new', options: [{ type: 3, name: 'preset', value: 'calling' }] }] as never }));
       expect(answer.status).toBe(200);
       const metrics = await (await fetch(`${bot.url}/metrics`)).text();
       expect(sample(metrics, 'saltbot_interactions_total', { type: 'command', outcome: 'ok' })).toBe(1);
@@ -230,9 +211,9 @@ describe('GIVEN the runtime stage repeated outside Docker', () => {
         expect(metrics).toContain(name);
       }
       expect(bot.lines.find((l) => l.msg === 'interaction')).toMatchObject({ type: 'command', command: 'salt new', outcome: 'ok' });
-      expect(await bot.stop()).toBe(0);
+      expect((await bot.term()).code).toBe(0);
     } finally {
-      await bot?.stop();
+      await bot?.term();
     }
   });
 });

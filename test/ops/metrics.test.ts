@@ -17,6 +17,7 @@ import { healthOnly } from '../../src/transport/health.js';
 import { createHttpServer, listen, closeServer } from '../../src/transport/http.js';
 import { UserError } from '../../src/discord/errors.js';
 import { RecordingApi } from '../support/bot.js';
+import { sample } from '../support/botProcess.js';
 import { interactions, DEFAULT_IDS } from '../standin/index.js';
 
 const TOKEN = 'MTMwMDAwMDAwMDAwMDAwMDAwMQ.Z2F0ZQ.c3RhbmRpbi10b2tlbi1ub3QtYS1yZWFsLXNlY3JldA';
@@ -50,15 +51,6 @@ const newDraft = (overrides: Parameters<typeof interactions.chatInput>[0] extend
   interactions.chatInput({ name: 'salt', options: [{ type: 1, name: 'new', options: [{ type: 3, name: 'preset', value: 'calling' }] }] as never, token: TOKEN, ...overrides });
 
 const interactionLines = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'interaction');
-
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const ok = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
-    if (ok) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 describe('GIVEN the router wrapped by the interaction observer', () => {
   it('WHEN a command succeeds THEN one info line with id, guild, type, command, latency and outcome ok, and the counters move', async () => {

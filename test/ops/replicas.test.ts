@@ -5,51 +5,11 @@
  * other's edits (modals prefilled from the shared draft, cards rendered with both edits) and the
  * one card message is updated by whichever replica handled the edit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { APIInteraction, APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_IDS, interactions, startStandin, type RecordedCallback, type Standin } from '../standin/index.js';
+import { customIds, fillModal, sample, startBotProcess, stopAll, tempDir, textOf, type BotProcess, type Json } from '../support/botProcess.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
-import { sample, startBotProcess, type BotProcess, type Json } from './process.js';
-
-const MAIN = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist/src/main.js');
-
-function walk(node: unknown, visit: (n: Json) => void): void {
-  if (Array.isArray(node)) node.forEach((x) => walk(x, visit));
-  else if (node && typeof node === 'object') {
-    visit(node as Json);
-    for (const v of Object.values(node as Json)) if (v && typeof v === 'object') walk(v, visit);
-  }
-}
-const customIds = (components: unknown): string[] => {
-  const out: string[] = [];
-  walk(components, (n) => typeof n.custom_id === 'string' && out.push(n.custom_id));
-  return out;
-};
-const textOf = (message: { components?: unknown; content?: string } | undefined): string => {
-  const out: string[] = [message?.content ?? ''];
-  walk(message?.components, (n) => typeof n.content === 'string' && out.push(n.content));
-  return out.join('\n');
-};
-/** The modal's text inputs and selects with their prefilled values (by custom_id). */
-function prefilled(modal: Json): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
-  walk(modal.components, (n) => {
-    if (typeof n.custom_id !== 'string') return;
-    if (n.type === 4) values[n.custom_id] = typeof n.value === 'string' ? n.value : n.required ? 'test' : '';
-    if (n.type === 3) {
-      const defaults = (n.options as Json[]).filter((o) => o.default).map((o) => String(o.value));
-      const min = typeof n.min_values === 'number' ? n.min_values : 1;
-      values[n.custom_id] = defaults.length > 0 ? defaults : min > 0 || n.required ? [String((n.options as Json[])[0]?.value)] : [];
-    }
-  });
-  return values;
-}
-const withOverrides = (values: Record<string, string | string[]>, overrides: Record<string, string>) =>
-  Object.fromEntries(Object.entries(values).map(([id, v]) => [id, Object.entries(overrides).find(([k]) => id.includes(k))?.[1] ?? v]));
 
 describe('GIVEN two HTTP replicas of the bot on one Redis', () => {
   let redis: RedisServer;
@@ -60,37 +20,16 @@ describe('GIVEN two HTTP replicas of the bot on one Redis', () => {
 
   beforeAll(async () => {
     [redis, standin] = await Promise.all([startRedis(), startStandin({ strictEdits: true })]);
-    dir = mkdtempSync(join(tmpdir(), 'saltbot-replicas-'));
-    const env = {
-      NODE_ENV: 'test',
-      DISCORD_TOKEN: standin.token,
-      DISCORD_APPLICATION_ID: standin.applicationId,
-      DISCORD_PUBLIC_KEY: standin.publicKeyHex,
-      DISCORD_GUILD_ID: DEFAULT_IDS.guild,
-      DISCORD_API_URL: standin.apiBase,
-      SALT_TRANSPORT: 'http',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REDIS_URL: redis.url,
-    };
+    dir = tempDir('replicas');
     // One after the other, as a rolling deploy would: the second finds the commands registered.
-    bots.push(await startBotProcess(MAIN, env, dir));
-    bots.push(await startBotProcess(MAIN, env, dir));
+    bots.push(await startBotProcess({ standin, dir, env: { REDIS_URL: redis.url } }));
+    bots.push(await startBotProcess({ standin, dir, env: { REDIS_URL: redis.url } }));
   }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all(bots.map((b) => b.stop()));
-    await standin?.close();
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll({ bots, standin, redis, dir }));
 
   /** Posts to replica `i` (0 = A, 1 = B) as a load balancer would; resolves with its answer. */
-  async function send(i: number, interaction: APIInteraction): Promise<RecordedCallback> {
-    const result = await standin.postInteractionHttp(`${bots[i]!.url}/interactions`, interaction);
-    expect(result.status).toBe(200);
-    return standin.waitForCallback((c) => c.interactionId === interaction.id, 1000);
-  }
+  const send = (i: number, interaction: APIInteraction): Promise<RecordedCallback> => bots[i]!.send(interaction);
   const card = (): APIMessage => {
     const m = standin.messages(DEFAULT_IDS.channel).find((x) => x.id === cardId);
     if (!m) throw new Error('the card message is gone');
@@ -102,7 +41,7 @@ describe('GIVEN two HTTP replicas of the bot on one Redis', () => {
     for (let step = 0, on = submitOn; step < 4; step++, on = 1 - on) {
       expect(current.type).toBe(9);
       const modal = current.data as Json;
-      const answer = await send(on, interactions.modalSubmit({ customId: modal.custom_id as string, components: withOverrides(prefilled(modal), overrides), message: card() }));
+      const answer = await send(on, interactions.modalSubmit({ customId: modal.custom_id as string, components: fillModal(modal, overrides), message: card() }));
       const next = customIds((answer.data as Json | undefined)?.components).find((id) => id.startsWith('s1:next:'));
       if (!next) return;
       current = await send(1 - on, interactions.button({ customId: next, message: card() }));
@@ -111,7 +50,7 @@ describe('GIVEN two HTTP replicas of the bot on one Redis', () => {
 
   it('WHEN both have started THEN the commands were registered once (the second found the hash in Redis) and both are healthy', async () => {
     expect(standin.requests.filter((r) => r.method === 'PUT').map((r) => r.route)).toEqual(['PUT /applications/:app/guilds/:guild/commands']);
-    for (const bot of bots) expect(await (await fetch(`${bot.url}/healthz`)).json()).toMatchObject({ status: 'ok', store: { kind: 'redis', ok: true } });
+    for (const bot of bots) expect((await bot.health()).body).toMatchObject({ status: 'ok', store: { kind: 'redis', ok: true } });
   });
 
   it('WHEN interactions on one draft alternate between the replicas THEN each sees the other’s edits and the card shows all of them', async () => {
@@ -123,7 +62,7 @@ describe('GIVEN two HTTP replicas of the bot on one Redis', () => {
 
     // B opens the track form for the draft A created, A submits it.
     const trackOnB = await send(1, interactions.button({ customId: 's1:card:track', message: card() }));
-    expect(Object.entries(prefilled(trackOnB.data as Json)).find(([id]) => id.includes('bpm'))?.[1]).toBe('126');
+    expect(Object.entries(fillModal(trackOnB.data as Json)).find(([id]) => id.includes('bpm'))?.[1]).toBe('126');
     await submit(trackOnB, 0, { bpm: '132' });
     await expect.poll(() => textOf(card()), { timeout: 5000, interval: 25 }).toContain('132 BPM');
 
@@ -135,7 +74,7 @@ describe('GIVEN two HTTP replicas of the bot on one Redis', () => {
 
     // A's track form is prefilled with its own BPM; A's next edit keeps B's layer.
     const trackOnA = await send(0, interactions.button({ customId: 's1:card:track', message: card() }));
-    expect(Object.entries(prefilled(trackOnA.data as Json)).find(([id]) => id.includes('bpm'))?.[1]).toBe('132');
+    expect(Object.entries(fillModal(trackOnA.data as Json)).find(([id]) => id.includes('bpm'))?.[1]).toBe('132');
     await submit(trackOnA, 0, { bpm: '134' });
     await expect.poll(() => textOf(card()), { timeout: 5000, interval: 25 }).toContain('134 BPM');
     expect(textOf(card())).toContain('replica_pluck');

@@ -5,14 +5,12 @@
  * spawns dist/src/main.js as shard 0 of 1, which connects, answers an interaction and stops on
  * SIGTERM. Several shards are checked through --dry-run (the plan: script, count, ports).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_IDS, interactions, startStandin, type Standin } from '../standin/index.js';
+import { spawnNode, startBotProcess, stopAll, tempDir, type BotProcess } from '../support/botProcess.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
-import { spawnNode, startBotProcess, type BotProcess } from './process.js';
 import { shardFromEnv } from '../../src/main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,13 +34,9 @@ describe('GIVEN the sharding entry point', () => {
 
   beforeAll(async () => {
     [standin, redis] = await Promise.all([startStandin(), startRedis()]);
-    dir = mkdtempSync(join(tmpdir(), 'saltbot-shard-'));
+    dir = tempDir('shard');
   });
-  afterAll(async () => {
-    await standin?.close();
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll({ standin, redis, dir }));
 
   it('WHEN run with --dry-run and SHARD_COUNT=4 THEN it plans dist/src/main.js in four processes on PORT + shard id, spawning nothing', async () => {
     const run = spawnNode(SHARD, baseEnv(standin, { SHARD_COUNT: '4', PORT: '3000', SALT_SHARD_DRY_RUN: '1' }), dir);
@@ -78,21 +72,20 @@ describe('GIVEN the sharding entry point', () => {
   it('WHEN run with SHARD_COUNT=auto THEN the manager spawns shard 0 of the recommended 1, which answers interactions, and SIGTERM stops both', async () => {
     let manager: BotProcess | undefined;
     try {
-      manager = await startBotProcess(SHARD, baseEnv(standin, { SHARD_COUNT: 'auto', PORT: '0', REDIS_URL: redis.url }), dir, 30_000);
+      manager = await startBotProcess({ standin, dir, script: SHARD, transport: 'gateway', env: { SHARD_COUNT: 'auto', REDIS_URL: redis.url }, timeoutMs: 30_000 });
       expect(standin.identifies.map((i) => i.shard)).toEqual([[0, 1]]);
       const running = manager.lines.find((l) => l.msg === 'saltbot is running');
       expect(running).toMatchObject({ shard: 0, shardCount: 1 });
-      expect((await fetch(`${manager.url}/healthz`)).status).toBe(200);
+      expect((await manager.health()).status).toBe(200);
       const ix = interactions.chatInput({ name: 'salt', options: [{ type: 1, name: 'new', options: [{ type: 3, name: 'preset', value: 'calling' }] }] as never });
-      standin.sendInteraction(ix);
-      const cb = await standin.waitForCallback((c) => c.interactionId === ix.id, 10_000);
+      const cb = await manager.send(ix);
       expect(cb.type).toBe(4);
       await expect.poll(() => manager!.lines.find((l) => l.msg === 'interaction')).toMatchObject({ shard: 0, outcome: 'ok', command: 'salt new' });
       expect(manager.lines.some((l) => l.component === 'shard-manager' && l.msg === 'all shards ready')).toBe(true);
-      expect(await manager.stop()).toBe(0);
+      expect((await manager.term()).code).toBe(0);
       expect(manager.lines.some((l) => l.shard === 0 && l.msg === 'stopped')).toBe(true);
     } finally {
-      await manager?.stop();
+      await manager?.term();
     }
   }, 40_000);
 });
