@@ -21,7 +21,7 @@ import type { Store } from '../../src/store/types.js';
 import { interactions } from '../standin/index.js';
 import { makeBot, type TestBot } from '../support/bot.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
-import { customIds } from './helpers.js';
+import { customIds } from '../support/botProcess.js';
 import type { EditAck, WorkerConfig, WorkerResult } from './worker.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,19 +6,14 @@
  * written, the process stays up, and once Redis is back (same port, append-only file) the bot
  * heals by itself with every draft intact.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
 import { createStore } from '../../src/store/index.js';
 import { DEFAULT_IDS, interactions, startStandin, type Standin } from '../standin/index.js';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
+import { customIds, fillModal, startBotProcess, stopAll, tempDir, type BotProcess } from '../support/botProcess.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
-import { customIds, fillModal } from './helpers.js';
 
-type Json = Record<string, any>;
 const EPHEMERAL = 1 << 6;
 const DEADLINE_MS = 3000;
 const CHANNELS = ['1300000000000000101', '1300000000000000102'];
@@ -34,11 +29,7 @@ describe('GIVEN the bot process over HTTP with Redis', () => {
   let voteId: string;
   const before = new Map<string, { version: number; history: number }>();
 
-  async function send(interaction: APIInteraction): Promise<{ ms: number; status: number; body: Json }> {
-    const started = performance.now();
-    const res = await standin.postInteractionHttp(`${bot.url}/interactions`, interaction);
-    return { ms: performance.now() - started, status: res.status, body: res.body as Json };
-  }
+  const send = (interaction: APIInteraction) => bot.post(interaction);
 
   async function snapshot(): Promise<Map<string, { version: number; history: number } | undefined>> {
     const store = await createStore({ redisUrl: redis.url, logger: { info() {}, warn() {} } });
@@ -58,7 +49,7 @@ describe('GIVEN the bot process over HTTP with Redis', () => {
   beforeAll(async () => {
     redis = await startRedis({ persist: true });
     standin = await startStandin();
-    dir = mkdtempSync(join(tmpdir(), 'saltbot-outage-'));
+    dir = tempDir('outage');
     bot = await startBotProcess({ standin, dir, env: { REDIS_URL: redis.url, SALT_EDIT_RATE_PER_MINUTE: '0' } });
     for (const channelId of CHANNELS) {
       const created = await send(interactions.chatInput({ channelId, ...salt([{ type: 1, name: 'new', options: [{ type: 3, name: 'preset', value: 'calling' }] }]) }));
@@ -73,12 +64,7 @@ describe('GIVEN the bot process over HTTP with Redis', () => {
     expect(before.size).toBe(CHANNELS.length);
   }, 60_000);
 
-  afterAll(async () => {
-    await bot?.term();
-    await standin?.close();
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll({ bots: [bot], standin, redis, dir }));
 
   it('WHEN Redis is killed THEN /healthz says the store is down and every interaction is answered within 3 s with the localized "storage unavailable" message', async () => {
     expect((await bot.health()).status).toBe(200);

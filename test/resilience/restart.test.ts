@@ -7,8 +7,6 @@
  * With Redis, SIGTERM during an in-flight interaction (Redis frozen for a moment) still answers it,
  * then exits 0 within 10 s.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIInteraction, APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +14,9 @@ import { t } from '../../src/i18n/index.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store, VoteRecord } from '../../src/store/types.js';
 import { DEFAULT_IDS, interactions, startStandin, type Standin } from '../standin/index.js';
-import { startBotProcess, type BotProcess } from '../support/botProcess.js';
+import { customIds, fillModal, startBotProcess, stopAll, tempDir, textOf, type BotProcess, type Json } from '../support/botProcess.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
-import { customIds, fillModal, textOf } from './helpers.js';
 
-type Json = Record<string, any>;
 const scope = { guildId: DEFAULT_IDS.guild, channelId: DEFAULT_IDS.channel };
 const salt = (options: unknown) => ({ name: 'salt', options: options as never });
 const VOTER = { id: '1400000000000000001', username: 'voter' };
@@ -41,16 +37,16 @@ describe.each(['file', 'redis'] as const)('GIVEN the bot process on the %s store
     createStore({ ...(redis ? { redisUrl: redis.url } : { filePath: join(dir, 'data', 'saltbot.json') }), logger: { info() {}, warn() {} } });
 
   async function send(interaction: APIInteraction): Promise<Json> {
-    const res = await standin.postInteractionHttp(`${bot.url}/interactions`, interaction);
+    const res = await bot.post(interaction);
     expect(res.status).toBe(200);
-    return res.body as Json;
+    return res.body;
   }
   const card = (): APIMessage => standin.messages(DEFAULT_IDS.channel).find((m) => m.id === cardId)!;
 
   beforeAll(async () => {
     if (kind === 'redis') redis = await startRedis({ persist: true });
     standin = await startStandin();
-    dir = mkdtempSync(join(tmpdir(), `saltbot-restart-${kind}-`));
+    dir = tempDir(`restart-${kind}`);
     bot = await startBotProcess({ standin, dir, env: env() });
 
     const created = interactions.chatInput(salt([{ type: 1, name: 'new', options: [{ type: 3, name: 'preset', value: 'calling' }] }]));
@@ -86,12 +82,7 @@ describe.each(['file', 'redis'] as const)('GIVEN the bot process on the %s store
     bot = await startBotProcess({ standin, dir, env: env() });
   }, 60_000);
 
-  afterAll(async () => {
-    await bot?.term();
-    await standin?.close();
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAll({ bots: [bot], standin, redis, dir }));
 
   it('WHEN it starts again THEN the vote whose deadline passed while it was down is closed and announced', async () => {
     const announce = t('en-US', 'vote.announce');
@@ -127,18 +118,15 @@ describe.each(['file', 'redis'] as const)('GIVEN the bot process on the %s store
   if (kind === 'redis') it('WHEN SIGTERM arrives while an interaction is in flight THEN it still gets its response and the process exits 0 within 10 s', async () => {
     const opened = await send(interactions.button({ customId: 's1:card:track', message: card() }));
     redis!.pause(); // the save below now waits on Redis
-    const answer = standin.postInteractionHttp(
-      `${bot.url}/interactions`,
-      interactions.modalSubmit({ customId: opened.data.custom_id, components: fillModal(opened.data, { bpm: '134' }), message: card() }),
-    );
+    const answer = bot.post(interactions.modalSubmit({ customId: opened.data.custom_id, components: fillModal(opened.data, { bpm: '134' }), message: card() }));
     await new Promise((r) => setTimeout(r, 300));
     const stopping = bot.term();
     await new Promise((r) => setTimeout(r, 200));
     redis!.resume();
     const res = await answer;
     expect(res.status).toBe(200);
-    expect((res.body as Json).type).toBe(4);
-    expect(String((res.body as Json).data.content)).toMatch(/version \d+|Storage is unavailable/);
+    expect(res.body.type).toBe(4);
+    expect(String(res.body.data.content)).toMatch(/version \d+|Storage is unavailable/);
     const { code, ms } = await stopping;
     expect(code).toBe(0);
     expect(ms).toBeLessThanOrEqual(10_000);

@@ -19,7 +19,7 @@ import { t } from '../../src/i18n/index.js';
 import { createStore } from '../../src/store/index.js';
 import { interactions } from '../standin/index.js';
 import { RecordingApi } from '../support/bot.js';
-import { fillModal } from './helpers.js';
+import { fillModal } from '../support/botProcess.js';
 
 export interface WorkerConfig {
   redisUrl: string;

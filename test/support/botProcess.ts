@@ -14,7 +14,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
 import { DEFAULT_IDS, type RecordedCallback, type Standin } from '../standin/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,7 +48,7 @@ export interface BotProcess extends NodeProcess {
   post(interaction: unknown): Promise<{ status: number; body: Json; ms: number }>;
   /**
    * Delivers an interaction over the bot's transport (gateway: dispatched by the stand-in; HTTP:
-   * posted, expecting 200) and resolves with the bot's first response to it.
+   * posted; anything but 200 throws) and resolves with the bot's first response to it.
    */
   send(interaction: { id: string }, timeoutMs?: number): Promise<RecordedCallback>;
 }
@@ -176,7 +175,10 @@ export async function startBotProcess(o: StartBotOptions): Promise<BotProcess> {
     post,
     async send(interaction: { id: string }, timeoutMs = transport === 'gateway' ? 10_000 : 1000) {
       if (transport === 'gateway') standin.sendInteraction(interaction as never);
-      else expect((await post(interaction)).status).toBe(200);
+      else {
+        const res = await post(interaction);
+        if (res.status !== 200) throw new Error(`POST /interactions answered ${res.status}, expected 200: ${JSON.stringify(res.body)}`);
+      }
       return standin.waitForCallback((c) => c.interactionId === interaction.id, timeoutMs);
     },
   });
