@@ -1,43 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { MessageFlags, PermissionFlagsBits } from 'discord-api-types/v10';
+import { MessageFlags } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saltCommand } from '../../commands/index.js';
 import { LINT_MESSAGES_EN, LINT_RULES, lintSpec } from '../../src/domain/lint.js';
 import { MEASURED_LINT_MESSAGES_EN } from '../../src/audio/measure.js';
 import { encodeAction } from '../../src/discord/customId.js';
 import { localizeCommandRefs, t, type Locale } from '../../src/i18n/index.js';
-import type { Reply } from '../../src/discord/reply.js';
-import { DEFAULT_IDS, MEMBER_PERMISSIONS } from '../standin/fixtures.js';
+import { DEFAULT_IDS } from '../standin/fixtures.js';
 import * as ix from '../standin/interactions.js';
 import { makeBot, type TestBot } from '../support/bot.js';
+import { MANAGE, SCOPE, data, salt, text } from '../support/payloads.js';
 
 let bot: TestBot;
 afterEach(async () => bot?.close());
-
-const SCOPE = { guildId: DEFAULT_IDS.guild, channelId: DEFAULT_IDS.channel };
-const MANAGE = String(BigInt(MEMBER_PERMISSIONS) | PermissionFlagsBits.ManageMessages);
-
-type Opt = string | number | boolean;
-function leaf(options: Record<string, Opt>) {
-  return Object.entries(options).map(([name, value]) => ({
-    name,
-    type: typeof value === 'string' ? 3 : typeof value === 'boolean' ? 5 : 4,
-    value,
-  }));
-}
-/** `/salt <path…> options` as a raw payload ("preset save" → group + subcommand). */
-function salt(path: string, options: Record<string, Opt> = {}, extra: Partial<ix.ChatInputOptions> = {}) {
-  const [a, b] = path.split(' ');
-  const sub = (name: string) => ({ type: 1, name, options: leaf(options) });
-  const opts = b ? [{ type: 2, name: a!, options: [sub(b)] }] : [sub(a!)];
-  return ix.chatInput({ name: 'salt', options: opts as never, ...extra });
-}
-function text(reply: Reply): string {
-  return JSON.stringify(reply.response);
-}
-function data(reply: Reply): { flags?: number; content?: string; components?: { components?: { custom_id?: string }[] }[] } {
-  return (reply.response as { data: never }).data;
-}
 
 const OTHER = { user: { id: '1300000000000000999', username: 'other', global_name: 'Other' } };
 
