@@ -28,3 +28,22 @@ export class CliError extends Error {
 export function usageError(lines: string | readonly string[]): CliError {
   return new CliError(lines, EXIT.usage);
 }
+
+const FS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'the name is too long',
+};
+/** Writing: a missing part of the path is a directory, and a read-only file system is a permission problem. */
+const FS_WRITE_REASONS: Readonly<Record<string, string>> = { ...FS_REASONS, ENOENT: 'no such directory', EROFS: 'permission denied' };
+
+/** Why reading (or writing) a file failed, in words ("no such file"); an unknown error by its code or message. */
+export function describeFsError(error: unknown, op: 'read' | 'write' = 'read'): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return error instanceof Error ? error.message : String(error);
+  const reasons = op === 'write' ? FS_WRITE_REASONS : FS_REASONS;
+  return Object.hasOwn(reasons, code) ? reasons[code]! : code;
+}

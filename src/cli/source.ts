@@ -9,7 +9,7 @@ import { formatProblem, parseSpec, parseSpecJson, type SpecProblem } from '../do
 import { PRESET_FORMAT, parsePreset } from '../domain/preset.js';
 import { getBuiltinPreset, loadBuiltinPresets } from '../domain/presets.js';
 import type { Spec } from '../domain/spec.js';
-import { CliError, usageError } from './errors.js';
+import { CliError, describeFsError, usageError } from './errors.js';
 import type { CliIO } from './io.js';
 
 /** Larger than any valid spec by orders of magnitude; guards against reading a wrong file. */
@@ -122,23 +122,4 @@ async function readStdin(io: CliIO): Promise<string> {
     throw usageError(`${STDIN_LABEL}: cannot read standard input (${describeFsError(error)})`);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ENAMETOOLONG':
-      return 'the name is too long';
-    default:
-      return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
-  }
 }

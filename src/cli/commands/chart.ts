@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CHART_HEIGHT, CHART_MAX_WIDTH, CHART_WIDTH, renderChartSvg } from '../../chart/chart.js';
 import { integerFlag, parse } from '../args.js';
-import { usageError } from '../errors.js';
+import { describeFsError, usageError } from '../errors.js';
 import { ok, type CliIO, type CommandResult } from '../io.js';
 import { loadSpec } from '../source.js';
 
@@ -34,7 +34,7 @@ export async function chartCommand(args: readonly string[], io: CliIO): Promise<
   try {
     await writeFile(path, data);
   } catch (error) {
-    throw usageError(`chart: ${values.out}: cannot write the file (${describeWriteError(error)})`);
+    throw usageError(`chart: ${values.out}: cannot write the file (${describeFsError(error, 'write')})`);
   }
   const height = Math.round((width / CHART_WIDTH) * CHART_HEIGHT);
   const size = svgOnly ? 'SVG' : `PNG ${width}x${height}`;
@@ -43,24 +43,4 @@ export async function chartCommand(args: readonly string[], io: CliIO): Promise<
 
 function formatBytes(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${Math.round(bytes / 1024)} KiB`;
-}
-
-function describeWriteError(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such directory';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ENAMETOOLONG':
-      return 'the name is too long';
-    default:
-      return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
-  }
 }
