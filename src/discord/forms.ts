@@ -162,21 +162,22 @@ export async function submitForm(
     scope,
     inv.actor,
     def.part(layerAfter),
-    (current, context) => {
+    async (current, context) => {
       changedUnder = [];
       conflicts = [];
       others = [];
       history = undefined;
       let baseSpec = current.spec;
       if (base !== current.version) {
-        // Read in the same atomic snapshot as `current` (no second read of the history).
-        history = context.history;
-        const entry = history.find((h) => h.version === base);
+        // Only the entries since the form's base version, consistent with `current` (an up-to-date form reads no history).
+        const since = await context.history(base);
+        history = since;
+        const entry = since.find((h) => h.version === base);
         // The form was opened on a version the history no longer keeps: without the values the
         // member was shown, untouched (stale) fields would overwrite newer saves. Refuse instead.
         if (!entry) throw new UserError(base > current.version ? 'errors.outdated' : 'errors.formStale');
         baseSpec = entry.spec;
-        others = [...new Set(history.filter((h) => h.version > base && h.version <= current.version && h.actor.id !== inv.actor.id).map((h) => h.actor.name))];
+        others = [...new Set(since.filter((h) => h.version > base && h.version <= current.version && h.actor.id !== inv.actor.id).map((h) => h.actor.name))];
       }
       const baseVals = def.read(baseSpec, layer);
       const curVals = def.read(current.spec, layer);

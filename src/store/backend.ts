@@ -16,36 +16,67 @@ export class Unreadable {
   constructor(readonly detail: string) {}
 }
 
-/** One write of an atomic step: `value: undefined` deletes the key. `ttlMs` undefined = no expiry. */
-export interface Write {
-  key: string;
-  value: unknown;
-  ttlMs?: number;
-}
+/**
+ * One write. `value: undefined` deletes the key. `ttlMs` undefined = no expiry.
+ *  - set (default): the key's whole value;
+ *  - push: a list, newest first: `item` goes to the front, the list is trimmed to `limit` items
+ *    (`reset`: the list is emptied first); older data stored as one array value is converted;
+ *  - hset: fields of a hash of strings (`reset`: the hash is emptied first; `ifAbsent`: fields already set are kept);
+ *  - incr: a counter; expire: only the key's TTL.
+ */
+export type Write =
+  | { op?: 'set'; key: string; value: unknown; ttlMs?: number }
+  | { op: 'push'; key: string; item: unknown; limit: number; reset?: boolean; ttlMs?: number }
+  | { op: 'hset'; key: string; fields: Record<string, string>; reset?: boolean; ifAbsent?: boolean; ttlMs?: number }
+  | { op: 'incr'; key: string; ttlMs?: number }
+  | { op: 'expire'; key: string; ttlMs: number };
+
+/** What to read: a value, a whole hash (Record<string, string>), or items start..stop (inclusive, -1 = last) of a list. */
+export type ReadSpec = { kind: 'value'; key: string } | { kind: 'hash'; key: string } | { kind: 'range'; key: string; start: number; stop: number };
 
 export interface AtomicStep<T> {
   writes: Write[];
   result: T;
+  /** A hash read right after the writes, in the same atomic step; `result` is then computed from it. */
+  after?: { hash: string; result: (hash: unknown) => T };
+}
+
+/** Reads more inside an atomic step, consistent with the values it got (a conflict re-runs the step). */
+export interface AtomicSnapshot {
+  range(key: string, start: number, stop: number): Promise<unknown>;
 }
 
 /**
- * Computes the writes from the current values of the keys (same order as requested).
- * May run more than once (after a conflict); may throw, in which case nothing is written.
+ * Computes the writes from the current values of the guarded keys (same order as requested, then
+ * the `extra` reads). May run more than once (after a conflict); may throw, in which case nothing is written.
  */
-export type AtomicFn<T> = (current: unknown[]) => AtomicStep<T> | Promise<AtomicStep<T>>;
+export type AtomicFn<T> = (current: unknown[], snapshot: AtomicSnapshot) => AtomicStep<T> | Promise<AtomicStep<T>>;
+
+export interface AtomicOptions {
+  /** Keys written without being compared (history list, ballots hash): only the guarded keys decide a conflict. */
+  also?: string[];
+  /** Read with the guarded keys, in the same snapshot, without being compared. */
+  extra?: ReadSpec[];
+}
 
 export interface Backend {
   readonly kind: StoreKind;
   readonly stats: StoreStats;
   describe(): string;
   read(keys: string[]): Promise<unknown[]>;
+  /** One consistent read of values, hashes and list ranges (a list range is `unknown[]`, a hash `Record<string, string>`, or Unreadable / undefined). */
+  readAll(specs: ReadSpec[]): Promise<unknown[]>;
   write(writes: Write[]): Promise<void>;
-  /** Writes only if none of `keys` changed between the read and the write; the writes may only touch `keys`. */
-  atomic<T>(keys: string[], fn: AtomicFn<T>): Promise<T>;
+  /** Writes only if none of `keys` changed between the read and the write; the writes may only touch `keys` and `options.also`. */
+  atomic<T>(keys: string[], fn: AtomicFn<T>, options?: AtomicOptions): Promise<T>;
   ping(): Promise<number>;
   close(): Promise<void>;
   /** Writes a value without any envelope checks (tests). */
   putRaw(key: string, value: unknown): Promise<void>;
+}
+
+export function finish<T>(step: AtomicStep<T>, after: unknown): T {
+  return step.after ? step.after.result(after) : step.result;
 }
 
 /**
@@ -130,25 +161,76 @@ export class LocalBackend implements Backend {
     }
   }
 
+  async readAll(specs: ReadSpec[]): Promise<unknown[]> {
+    const values = await this.read(specs.map((s) => s.key));
+    return specs.map((spec, i) => localView(spec, values[i]));
+  }
+
+  /** One write; read-modify-write for lists, hashes and counters (callers hold the key's queue). */
+  async #apply(w: Write): Promise<void> {
+    switch (w.op) {
+      case undefined:
+      case 'set':
+        if (w.value === undefined) await this.#keyv.delete(w.key);
+        else await this.#keyv.set(w.key, w.value, w.ttlMs);
+        return;
+      case 'push': {
+        const old: unknown = w.reset ? undefined : await this.#keyv.get(w.key);
+        const list = Array.isArray(old) ? old : [];
+        await this.#keyv.set(w.key, [w.item, ...list].slice(0, Math.max(1, w.limit)), w.ttlMs);
+        return;
+      }
+      case 'hset': {
+        const old: unknown = w.reset ? undefined : await this.#keyv.get(w.key);
+        const hash = isRecord(old) ? old : {};
+        await this.#keyv.set(w.key, w.ifAbsent ? { ...w.fields, ...hash } : { ...hash, ...w.fields }, w.ttlMs);
+        return;
+      }
+      case 'incr': {
+        const old: unknown = await this.#keyv.get(w.key);
+        await this.#keyv.set(w.key, (typeof old === 'number' ? old : 0) + 1, w.ttlMs);
+        return;
+      }
+      case 'expire': {
+        const old: unknown = await this.#keyv.get(w.key);
+        if (old !== undefined) await this.#keyv.set(w.key, old, w.ttlMs);
+        return;
+      }
+    }
+  }
+
   async write(writes: Write[]): Promise<void> {
     this.#checkOpen();
     try {
-      // Started together so that all of them reach the data before the next save (keyv-file batches saves).
-      await Promise.all(writes.map((w) => (w.value === undefined ? this.#keyv.delete(w.key) : this.#keyv.set(w.key, w.value, w.ttlMs))));
+      // Keys in parallel (so that all of them reach the data before the next save: keyv-file batches
+      // saves), the writes to one key in order.
+      const byKey = new Map<string, Write[]>();
+      for (const w of writes) byKey.set(w.key, [...(byKey.get(w.key) ?? []), w]);
+      await Promise.all(
+        [...byKey.values()].map(async (list) => {
+          for (const w of list) await this.#apply(w);
+        }),
+      );
     } catch (error) {
       throw asStoreError(error, 'write failed');
     }
   }
 
-  atomic<T>(keys: string[], fn: AtomicFn<T>): Promise<T> {
-    return this.#queue.run(keys, async () => {
-      const current = await this.read(keys);
-      const step = await fn(current);
+  atomic<T>(keys: string[], fn: AtomicFn<T>, options: AtomicOptions = {}): Promise<T> {
+    const extra = options.extra ?? [];
+    const writable = new Set([...keys, ...(options.also ?? [])]);
+    return this.#queue.run([...writable, ...extra.map((s) => s.key)], async () => {
+      const current = [...(await this.read(keys)), ...(await this.readAll(extra))];
+      const snapshot: AtomicSnapshot = {
+        range: async (key, start, stop) => (await this.readAll([{ kind: 'range', key, start, stop }]))[0],
+      };
+      const step = await fn(current, snapshot);
       for (const w of step.writes) {
-        if (!keys.includes(w.key)) throw new Error(`atomic write to ${w.key} outside its keys`);
+        if (!writable.has(w.key)) throw new Error(`atomic write to ${w.key} outside its keys`);
       }
       await this.write(step.writes);
-      return step.result;
+      const after = step.after ? (await this.readAll([{ kind: 'hash', key: step.after.hash }]))[0] : undefined;
+      return finish(step, after);
     });
   }
 
@@ -169,4 +251,16 @@ export class LocalBackend implements Backend {
     this.#closed = true;
     await this.#onClose?.();
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A stored local value seen as a value, a hash or a list range. */
+function localView(spec: ReadSpec, value: unknown): unknown {
+  if (spec.kind === 'value' || value === undefined) return spec.kind === 'range' && value === undefined ? [] : value;
+  if (spec.kind === 'hash') return isRecord(value) ? value : new Unreadable('not a hash of ballots');
+  if (!Array.isArray(value)) return new Unreadable('not a list');
+  return value.slice(spec.start, spec.stop < 0 ? value.length + spec.stop + 1 : spec.stop + 1);
 }

@@ -4,7 +4,7 @@
  * (InvalidRecordError), and every read-modify-write goes through `backend.atomic`.
  */
 import type { Spec } from '../domain/spec.js';
-import type { Backend } from './backend.js';
+import { Unreadable, type Backend, type Write } from './backend.js';
 import {
   DraftExistsError,
   DraftMissingError,
@@ -22,6 +22,7 @@ import {
 import { storeKeys } from './keys.js';
 import {
   DraftRecordSchema,
+  HistoryEntrySchema,
   HistorySchema,
   JsonSchema,
   OpenVotesSchema,
@@ -29,6 +30,8 @@ import {
   readAs,
   SavedPresetSchema,
   VoteRecordSchema,
+  VoteMetaSchema,
+  BallotSchema,
   writeAs,
 } from './schemas.js';
 import type {
@@ -93,11 +96,25 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
   }
 
   const draftOf = (key: string, value: unknown) => readAs(DraftRecordSchema, key, value);
-  const historyOf = (key: string, value: unknown) => readAs(HistorySchema, key, value) ?? [];
+  /** Validates list items one by one (only the ones a caller gets). */
+  const entryOf = (key: string, value: unknown) => {
+    const parsed = readAs(HistoryEntrySchema, key, value);
+    if (!parsed) throw new StoreCorruptError(key, 'an empty history entry');
+    return parsed;
+  };
+  const itemsOf = (key: string, value: unknown): unknown[] => {
+    if (value === undefined) return [];
+    if (Array.isArray(value)) return value;
+    readAs(HistorySchema, key, value); // throws StoreCorruptError naming the problem
+    throw new StoreCorruptError(key, 'not a list');
+  };
 
   function entry(record: DraftRecord, actor: Actor, summary: string, at: number): HistoryEntry {
     return { version: record.version, at, actor: { id: actor.id, name: actor.name }, summary: summary.slice(0, 200), spec: record.spec };
   }
+
+  /** The history write of a new version: pushed to the front of the list, trimmed, TTL refreshed. */
+  const push = (hk: string, item: HistoryEntry, reset = false) => ({ op: 'push' as const, key: hk, item, limit: historyLimit, reset, ttlMs: ttl });
 
   const drafts: DraftStore = {
     get: op(async (scope: Scope) => {
@@ -109,131 +126,148 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
     create: op(async (scope: Scope, spec: Spec, actor: Actor, opts: { replace?: boolean; parts?: string[] } = {}) => {
       const dk = keys.draft(scope);
       const hk = keys.history(scope);
-      return backend.atomic([dk, hk], ([d, h]) => {
-        const replace = opts.replace === true;
-        // A corrupt draft may be replaced (that is how a channel recovers from one).
-        const existing = readOrDiscard(() => draftOf(dk, d), replace);
-        if (existing && !replace) throw new DraftExistsError(existing.version);
-        const history = existing ? readOrDiscard(() => historyOf(hk, h), true) ?? [] : [];
-        const now = Date.now();
-        const record = writeAs(DraftRecordSchema, dk, {
-          spec,
-          version: existing ? existing.version + 1 : 1,
-          createdBy: { id: actor.id, name: actor.name },
-          createdAt: now,
-          updatedAt: now,
-          contributors: { [actor.id]: { name: actor.name, parts: unique(opts.parts ?? []) } },
-        } satisfies DraftRecord);
-        const nextHistory = [entry(record, actor, existing ? 'replace' : 'create', now), ...history].slice(0, historyLimit);
-        return {
-          writes: [
-            { key: dk, value: record, ttlMs: ttl },
-            { key: hk, value: nextHistory, ttlMs: ttl },
-          ],
-          result: record,
-        };
-      });
+      return backend.atomic(
+        [dk],
+        ([d]) => {
+          const replace = opts.replace === true;
+          // A corrupt draft may be replaced (that is how a channel recovers from one).
+          const existing = readOrDiscard(() => draftOf(dk, d), replace);
+          if (existing && !replace) throw new DraftExistsError(existing.version);
+          const now = Date.now();
+          const record = writeAs(DraftRecordSchema, dk, {
+            spec,
+            version: existing ? existing.version + 1 : 1,
+            createdBy: { id: actor.id, name: actor.name },
+            createdAt: now,
+            updatedAt: now,
+            contributors: { [actor.id]: { name: actor.name, parts: unique(opts.parts ?? []) } },
+          } satisfies DraftRecord);
+          return {
+            // A new draft starts a new history; a replacement continues it (so it can be undone).
+            writes: [{ key: dk, value: record, ttlMs: ttl }, push(hk, entry(record, actor, existing ? 'replace' : 'create', now), !existing)],
+            result: record,
+          };
+        },
+        { also: [hk] },
+      );
     }),
 
     update: op(async (scope, actor, summary, mutate, opts = {}) => {
       const dk = keys.draft(scope);
       const hk = keys.history(scope);
-      return backend.atomic([dk, hk], async ([d, h]) => {
-        const previous = draftOf(dk, d);
-        if (!previous) throw new DraftMissingError();
-        const history = historyOf(hk, h);
-        const next = await mutate(structuredClone(previous), { history });
-        const now = Date.now();
-        let contributors = next.contributors ?? previous.contributors;
-        if (opts.parts?.length) {
-          const mine = contributors[actor.id];
-          contributors = { ...contributors, [actor.id]: { name: actor.name, parts: unique([...(mine?.parts ?? []), ...opts.parts]) } };
-        }
-        const record = writeAs(DraftRecordSchema, dk, {
-          ...next,
-          contributors,
-          version: previous.version + 1,
-          createdBy: previous.createdBy,
-          createdAt: previous.createdAt,
-          updatedAt: now,
-        } satisfies DraftRecord);
-        const nextHistory = [entry(record, actor, summary, now), ...history].slice(0, historyLimit);
-        return {
-          writes: [
-            { key: dk, value: record, ttlMs: ttl },
-            { key: hk, value: nextHistory, ttlMs: ttl },
-          ],
-          result: { record, previous },
-        };
-      });
+      return backend.atomic(
+        [dk],
+        async ([d], snapshot) => {
+          const previous = draftOf(dk, d);
+          if (!previous) throw new DraftMissingError();
+          const history = async (sinceVersion?: number): Promise<readonly HistoryEntry[]> => {
+            // Versions go down by at least one per item: the newest (current - since + 1) items hold every version ≥ since.
+            const stop = sinceVersion === undefined ? -1 : previous.version - Math.max(1, sinceVersion);
+            if (stop < -1 || (sinceVersion !== undefined && sinceVersion > previous.version)) return [];
+            const items = itemsOf(hk, await snapshot.range(hk, 0, stop));
+            const entries = items.map((item) => entryOf(hk, item));
+            return sinceVersion === undefined ? entries : entries.filter((e) => e.version >= sinceVersion);
+          };
+          const next = await mutate(structuredClone(previous), { history });
+          const now = Date.now();
+          let contributors = next.contributors ?? previous.contributors;
+          if (opts.parts?.length) {
+            const mine = contributors[actor.id];
+            contributors = { ...contributors, [actor.id]: { name: actor.name, parts: unique([...(mine?.parts ?? []), ...opts.parts]) } };
+          }
+          const record = writeAs(DraftRecordSchema, dk, {
+            ...next,
+            contributors,
+            version: previous.version + 1,
+            createdBy: previous.createdBy,
+            createdAt: previous.createdAt,
+            updatedAt: now,
+          } satisfies DraftRecord);
+          return {
+            writes: [{ key: dk, value: record, ttlMs: ttl }, push(hk, entry(record, actor, summary, now))],
+            result: { record, previous },
+          };
+        },
+        { also: [hk] },
+      );
     }),
 
     setCardMessage: op(async (scope: Scope, messageId: string) => {
       const dk = keys.draft(scope);
       const hk = keys.history(scope);
-      await backend.atomic([dk, hk], ([d, h]) => {
-        const current = draftOf(dk, d);
-        if (!current) throw new DraftMissingError();
-        const record = writeAs(DraftRecordSchema, dk, { ...current, cardMessageId: messageId });
-        return {
-          writes: [
-            { key: dk, value: record, ttlMs: ttl },
-            { key: hk, value: historyOf(hk, h), ttlMs: ttl },
-          ],
-          result: undefined,
-        };
-      });
+      await backend.atomic(
+        [dk],
+        ([d]) => {
+          const current = draftOf(dk, d);
+          if (!current) throw new DraftMissingError();
+          const record = writeAs(DraftRecordSchema, dk, { ...current, cardMessageId: messageId });
+          // The history is not rewritten, only its TTL refreshed with the draft's.
+          return { writes: [{ key: dk, value: record, ttlMs: ttl }, { op: 'expire', key: hk, ttlMs: ttl }], result: undefined };
+        },
+        { also: [hk] },
+      );
     }),
 
     delete: op(async (scope: Scope, _actor: Actor) => {
       const dk = keys.draft(scope);
       const hk = keys.history(scope);
-      await backend.atomic([dk, hk], ([d]) => {
-        // Deleting a corrupt draft is allowed: it is the way out.
-        const current = readOrDiscard(() => draftOf(dk, d), true);
-        if (!current && d === undefined) throw new DraftMissingError();
-        return {
-          writes: [
-            { key: dk, value: undefined },
-            { key: hk, value: undefined },
-          ],
-          result: undefined,
-        };
-      });
+      await backend.atomic(
+        [dk],
+        ([d]) => {
+          // Deleting a corrupt draft is allowed: it is the way out.
+          const current = readOrDiscard(() => draftOf(dk, d), true);
+          if (!current && d === undefined) throw new DraftMissingError();
+          return {
+            writes: [
+              { key: dk, value: undefined },
+              { key: hk, value: undefined },
+            ],
+            result: undefined,
+          };
+        },
+        { also: [hk] },
+      );
     }),
 
     history: op(async (scope: Scope, limit?: number) => {
       const hk = keys.history(scope);
-      const [h] = await backend.read([hk]);
-      const history = historyOf(hk, h);
-      return limit === undefined ? history : history.slice(0, Math.max(0, limit));
+      if (limit !== undefined && limit <= 0) return [];
+      const [items] = await backend.readAll([{ kind: 'range', key: hk, start: 0, stop: limit === undefined ? -1 : Math.floor(limit) - 1 }]);
+      return itemsOf(hk, items).map((item) => entryOf(hk, item));
     }),
 
     undo: op(async (scope: Scope, actor: Actor) => {
       const dk = keys.draft(scope);
       const hk = keys.history(scope);
-      return backend.atomic([dk, hk], ([d, h]) => {
-        const current = draftOf(dk, d);
-        if (!current) throw new DraftMissingError();
-        const history = historyOf(hk, h);
-        const target = history.find((e) => e.version < current.version);
-        if (!target) throw new NothingToUndoError();
-        const now = Date.now();
-        const record = writeAs(DraftRecordSchema, dk, {
-          ...current,
-          spec: target.spec,
-          version: current.version + 1,
-          updatedAt: now,
-        } satisfies DraftRecord);
-        const nextHistory = [entry(record, actor, `undo v${current.version}`, now), ...history].slice(0, historyLimit);
-        return {
-          writes: [
-            { key: dk, value: record, ttlMs: ttl },
-            { key: hk, value: nextHistory, ttlMs: ttl },
-          ],
-          result: record,
-        };
-      });
+      return backend.atomic(
+        [dk],
+        async ([d], snapshot) => {
+          const current = draftOf(dk, d);
+          if (!current) throw new DraftMissingError();
+          // Usually the second item; validated one by one up to the one undo restores.
+          let target: HistoryEntry | undefined;
+          for (const item of itemsOf(hk, await snapshot.range(hk, 0, -1))) {
+            const e = entryOf(hk, item);
+            if (e.version < current.version) {
+              target = e;
+              break;
+            }
+          }
+          if (!target) throw new NothingToUndoError();
+          const now = Date.now();
+          const record = writeAs(DraftRecordSchema, dk, {
+            ...current,
+            spec: target.spec,
+            version: current.version + 1,
+            updatedAt: now,
+          } satisfies DraftRecord);
+          return {
+            writes: [{ key: dk, value: record, ttlMs: ttl }, push(hk, entry(record, actor, `undo v${current.version}`, now))],
+            result: record,
+          };
+        },
+        { also: [hk] },
+      );
     }),
   };
 
@@ -283,74 +317,152 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
     }),
   };
 
-  const voteOf = (key: string, value: unknown) => readAs(VoteRecordSchema, key, value);
+  type VoteMeta = Omit<VoteRecord, 'ballots'> & { ballots?: Record<string, string> };
+  const metaOf = (key: string, value: unknown): VoteMeta | undefined => readAs(VoteMetaSchema, key, value);
   const openOf = (key: string, value: unknown) => readAs(OpenVotesSchema, key, value) ?? [];
 
-  function requireVote(key: string, value: unknown, voteId: string): VoteRecord {
-    const vote = voteOf(key, value);
-    if (!vote) throw new VoteMissingError(voteId);
-    return vote;
+  /** The ballots hash, checked field by field (cheap: no schema walk over thousands of ballots). */
+  function ballotsOf(key: string, value: unknown): Record<string, string> {
+    if (value === undefined) return {};
+    if (value instanceof Unreadable) throw new StoreCorruptError(key, value.detail);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new StoreCorruptError(key, 'not a hash of ballots');
+    const ballots = value as Record<string, unknown>;
+    for (const userId in ballots) {
+      const option = ballots[userId];
+      if (userId.length < 1 || userId.length > 100 || typeof option !== 'string' || option.length > 100) {
+        throw new StoreCorruptError(key, `${userId.slice(0, 40)}: not a ballot`);
+      }
+    }
+    return ballots as Record<string, string>;
+  }
+
+  /** The record the API returns: older data's ballots (in the vote value) under the hash's. */
+  function assemble(meta: VoteMeta, ballots: Record<string, string>): VoteRecord {
+    const { ballots: legacy, ...rest } = meta;
+    return { ...rest, ballots: legacy ? { ...legacy, ...ballots } : ballots };
+  }
+
+  /** The vote value as written from now on: without ballots. */
+  function stripped(meta: VoteMeta): Omit<VoteRecord, 'ballots'> {
+    const { ballots: _ballots, ...rest } = meta;
+    return rest;
+  }
+
+  /** Writes moving older data's ballots (still in the vote value) into the hash; none for current data. */
+  function migrateBallots(meta: VoteMeta, bk: string, ttlMs: number | undefined): Write[] {
+    if (!meta.ballots || Object.keys(meta.ballots).length === 0) return [];
+    // Hash fields already there are newer (cast after the data was written): they win.
+    return [{ op: 'hset', key: bk, fields: meta.ballots, ifAbsent: true, ttlMs }];
+  }
+
+  function requireMeta(key: string, value: unknown, voteId: string): VoteMeta {
+    const meta = metaOf(key, value);
+    if (!meta) throw new VoteMissingError(voteId);
+    return meta;
   }
 
   const votes: VoteStore = {
     create: op(async (vote: VoteRecord) => {
       const vk = keys.vote(vote.id);
+      const bk = keys.ballots(vote.id);
+      const rk = keys.ballotsRev(vote.id);
       const ok = keys.openVotes();
-      await backend.atomic([vk, ok], ([v, o]) => {
-        if (v !== undefined) throw new VoteExistsError(vote.id);
-        const record = writeAs(VoteRecordSchema, vk, vote);
-        const open = openOf(ok, o).filter((id) => id !== vote.id);
-        return {
-          writes: [
-            { key: vk, value: record, ttlMs: record.closed ? ttl : undefined },
-            { key: ok, value: record.closed ? open : [...open, record.id] },
-          ],
-          result: undefined,
-        };
-      });
+      await backend.atomic(
+        [vk, ok],
+        ([v, o]) => {
+          if (v !== undefined) throw new VoteExistsError(vote.id);
+          const record = writeAs(VoteRecordSchema, vk, vote);
+          const open = openOf(ok, o).filter((id) => id !== vote.id);
+          const expiry = record.closed ? ttl : undefined;
+          return {
+            writes: [
+              { key: vk, value: stripped(record), ttlMs: expiry },
+              // Leftovers of an earlier vote with this id go.
+              { op: 'hset', key: bk, fields: record.ballots, reset: true, ttlMs: expiry },
+              { key: rk, value: undefined },
+              { key: ok, value: record.closed ? open : [...open, record.id] },
+            ],
+            result: undefined,
+          };
+        },
+        { also: [bk, rk] },
+      );
     }),
 
     get: op(async (voteId: string) => {
       const vk = keys.vote(voteId);
-      const [value] = await backend.read([vk]);
-      return voteOf(vk, value);
+      const bk = keys.ballots(voteId);
+      const [v, b] = await backend.readAll([
+        { kind: 'value', key: vk },
+        { kind: 'hash', key: bk },
+      ]);
+      const meta = metaOf(vk, v);
+      return meta && assemble(meta, ballotsOf(bk, b));
     }),
 
     cast: op(async (voteId: string, userId: string, option: string) => {
       const vk = keys.vote(voteId);
-      return backend.atomic([vk], ([value]) => {
-        const vote = requireVote(vk, value, voteId);
-        if (vote.closed) throw new VoteClosedError(voteId);
-        if (!vote.options.includes(option)) throw new VoteOptionError(voteId, option);
-        const record = writeAs(VoteRecordSchema, vk, { ...vote, ballots: { ...vote.ballots, [userId]: option } });
-        return { writes: [{ key: vk, value: record }], result: record };
-      });
+      const bk = keys.ballots(voteId);
+      const rk = keys.ballotsRev(voteId);
+      // Guarded by the vote value only (changes on close): casts by different members never conflict.
+      return backend.atomic(
+        [vk],
+        ([value]) => {
+          const meta = requireMeta(vk, value, voteId);
+          if (meta.closed) throw new VoteClosedError(voteId);
+          if (!meta.options.includes(option)) throw new VoteOptionError(voteId, option);
+          const ballot = writeAs(BallotSchema, bk, { userId, option });
+          const writes: Write[] = [
+            ...migrateBallots(meta, bk, undefined),
+            ...(meta.ballots ? [{ key: vk, value: stripped(meta) }] : []),
+            { op: 'hset', key: bk, fields: { [ballot.userId]: ballot.option } },
+            { op: 'incr', key: rk },
+          ];
+          const result = (hash: unknown) => assemble(stripped(meta), ballotsOf(bk, hash));
+          return { writes, result: undefined as unknown as VoteRecord, after: { hash: bk, result } };
+        },
+        { also: [bk, rk] },
+      );
     }),
 
     close: op(async (voteId: string, by: Actor) => {
       const vk = keys.vote(voteId);
+      const bk = keys.ballots(voteId);
+      const rk = keys.ballotsRev(voteId);
       const ok = keys.openVotes();
-      return backend.atomic([vk, ok], ([value, o]): { writes: { key: string; value: unknown; ttlMs?: number }[]; result: VoteCloseResult } => {
-        const vote = requireVote(vk, value, voteId);
-        const open = openOf(ok, o);
-        const stillListed = open.includes(voteId);
-        const cleanup = stillListed ? [{ key: ok, value: open.filter((id) => id !== voteId) }] : [];
-        if (vote.closed) return { writes: cleanup, result: { ...vote, closed: vote.closed, alreadyClosed: true } };
-        const tally: Record<string, number> = Object.fromEntries(vote.options.map((option) => [option, 0]));
-        for (const option of Object.values(vote.ballots)) {
-          if (Object.hasOwn(tally, option)) tally[option] = (tally[option] ?? 0) + 1;
-        }
-        let winner: string | null = null;
-        for (const option of vote.options) {
-          if ((tally[option] ?? 0) > 0 && (winner === null || (tally[option] ?? 0) > (tally[winner] ?? 0))) winner = option;
-        }
-        const closed = { at: Date.now(), by: { id: by.id, name: by.name }, winner, tally };
-        const record = writeAs(VoteRecordSchema, vk, { ...vote, closed });
-        return {
-          writes: [{ key: vk, value: record, ttlMs: ttl }, ...cleanup],
-          result: { ...record, closed, alreadyClosed: false },
-        };
-      });
+      // The ballot counter is compared too: a ballot cast between the read and the write re-runs the count.
+      return backend.atomic(
+        [vk, ok, rk],
+        ([value, o, _rev, b]): { writes: Write[]; result: VoteCloseResult } => {
+          const meta = requireMeta(vk, value, voteId);
+          const vote = assemble(meta, ballotsOf(bk, b));
+          const open = openOf(ok, o);
+          const stillListed = open.includes(voteId);
+          const cleanup: Write[] = stillListed ? [{ key: ok, value: open.filter((id) => id !== voteId) }] : [];
+          if (meta.closed) return { writes: cleanup, result: { ...vote, closed: meta.closed, alreadyClosed: true } };
+          const tally: Record<string, number> = Object.fromEntries(vote.options.map((option) => [option, 0]));
+          for (const option of Object.values(vote.ballots)) {
+            if (Object.hasOwn(tally, option)) tally[option] = (tally[option] ?? 0) + 1;
+          }
+          let winner: string | null = null;
+          for (const option of vote.options) {
+            if ((tally[option] ?? 0) > 0 && (winner === null || (tally[option] ?? 0) > (tally[winner] ?? 0))) winner = option;
+          }
+          const closed = { at: Date.now(), by: { id: by.id, name: by.name }, winner, tally };
+          const record = writeAs(VoteMetaSchema, vk, { ...stripped(meta), closed });
+          return {
+            writes: [
+              { key: vk, value: record, ttlMs: ttl },
+              ...migrateBallots(meta, bk, ttl),
+              { op: 'expire', key: bk, ttlMs: ttl },
+              { op: 'expire', key: rk, ttlMs: ttl },
+              ...cleanup,
+            ],
+            result: { ...vote, closed, alreadyClosed: false },
+          };
+        },
+        { also: [bk], extra: [{ kind: 'hash', key: bk }] },
+      );
     }),
 
     listOpen: op(async () => {
@@ -358,23 +470,28 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
       const [o] = await backend.read([ok]);
       const ids = openOf(ok, o);
       if (ids.length === 0) return [];
-      const vks = ids.map((id) => keys.vote(id));
-      const values = await backend.read(vks);
+      const values = await backend.readAll(ids.flatMap((id) => [{ kind: 'value' as const, key: keys.vote(id) }, { kind: 'hash' as const, key: keys.ballots(id) }]));
       const open: VoteRecord[] = [];
-      values.forEach((value, i) => {
-        const vote = voteOf(vks[i]!, value);
-        if (vote && !vote.closed) open.push(vote);
+      ids.forEach((id, i) => {
+        const meta = metaOf(keys.vote(id), values[2 * i]);
+        if (meta && !meta.closed) open.push(assemble(meta, ballotsOf(keys.ballots(id), values[2 * i + 1])));
       });
       return open.sort((a, b) => a.closesAt - b.closesAt);
     }),
 
     setMessage: op(async (voteId: string, messageId: string) => {
       const vk = keys.vote(voteId);
-      await backend.atomic([vk], ([value]) => {
-        const vote = requireVote(vk, value, voteId);
-        const record = writeAs(VoteRecordSchema, vk, { ...vote, messageId });
-        return { writes: [{ key: vk, value: record, ttlMs: vote.closed ? ttl : undefined }], result: undefined };
-      });
+      const bk = keys.ballots(voteId);
+      await backend.atomic(
+        [vk],
+        ([value]) => {
+          const meta = requireMeta(vk, value, voteId);
+          const expiry = meta.closed ? ttl : undefined;
+          const record = writeAs(VoteMetaSchema, vk, { ...stripped(meta), messageId });
+          return { writes: [{ key: vk, value: record, ttlMs: expiry }, ...migrateBallots(meta, bk, expiry)], result: undefined };
+        },
+        { also: [bk] },
+      );
     }),
   };
 

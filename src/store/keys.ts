@@ -1,9 +1,13 @@
 /**
  * Key layout (namespace defaults to 'saltbot'):
  *   <ns>:draft:<guild>:<channel>     DraftRecord
- *   <ns>:history:<guild>:<channel>   HistoryEntry[] (newest first)
+ *   <ns>:history:<guild>:<channel>   list of HistoryEntry, newest first (Redis LIST; an array in the
+ *                                    file/memory stores). Older data: one HistoryEntry[] value, read as is
+ *                                    and turned into a list on the next write.
  *   <ns>:preset:<guild>              { [name]: SavedPreset }
- *   <ns>:vote:<voteId>               VoteRecord
+ *   <ns>:vote:<voteId>               VoteRecord without `ballots` (older data: with them, merged on read)
+ *   <ns>:ballots:<voteId>            userId → option (Redis HASH; an object in the file/memory stores)
+ *   <ns>:ballots-rev:<voteId>        counter bumped by every cast (close compares it: no ballot slips past)
  *   <ns>:votes:open                  string[] (ids of open votes)
  *   <ns>:meta:<key>                  small JSON values
  */
@@ -22,6 +26,8 @@ export function storeKeys(namespace: string): StoreKeys {
     history: (scope: Scope) => `${ns}:history:${segment(scope.guildId, 'guild id')}:${segment(scope.channelId, 'channel id')}`,
     presets: (guildId: string) => `${ns}:preset:${segment(guildId, 'guild id')}`,
     vote: (voteId: string) => `${ns}:vote:${segment(voteId, 'vote id')}`,
+    ballots: (voteId: string) => `${ns}:ballots:${segment(voteId, 'vote id')}`,
+    ballotsRev: (voteId: string) => `${ns}:ballots-rev:${segment(voteId, 'vote id')}`,
     openVotes: () => `${ns}:votes:open`,
     meta: (key: string) => `${ns}:meta:${segment(key, 'meta key')}`,
   };

@@ -23,7 +23,7 @@ import { createClient, type RedisClientType } from '@redis/client';
 import { createKeyv } from '@keyv/redis';
 import type { Keyv } from 'keyv';
 import { createEnvelopeCodec, type EnvelopeCodec, type KeyvFunctions } from './codec.js';
-import { asStoreError, KeyedQueue, Unreadable, type AtomicFn, type Backend, type Write } from './backend.js';
+import { asStoreError, finish, KeyedQueue, Unreadable, type AtomicFn, type AtomicOptions, type AtomicSnapshot, type Backend, type ReadSpec, type Write } from './backend.js';
 import { StoreBusyError, StoreError, StoreUnavailableError } from './errors.js';
 import type { RedisTuning, StoreLogger, StoreStats } from './types.js';
 
@@ -67,38 +67,130 @@ local function token(key)
 end
 `;
 
-/** Returns the token of every KEY. */
-export const READ_SCRIPT = `${TOKEN_FN}
+/**
+ * What READ_SCRIPT returns for ARGV kind 'h' (a hash) or 'r:<start>:<stop>' (a list range): a table
+ * tagged 'N' missing, 'H' hash (fields and values follow), 'L' list (items follow), 'S' a string
+ * (older data: one value; raw text follows), 'T' another type (the type follows).
+ */
+const VIEW_FN = `
+local function view(key, kind)
+  if kind == 'v' then return token(key) end
+  local t = redis.call('TYPE', key)['ok']
+  if t == 'none' then return {'N'} end
+  if kind == 'h' then
+    if t ~= 'hash' then return {'T', t} end
+    local out = redis.call('HGETALL', key)
+    table.insert(out, 1, 'H')
+    return out
+  end
+  if t == 'string' then return {'S', redis.call('GET', key)} end
+  if t ~= 'list' then return {'T', t} end
+  local from, to = string.match(kind, '^r:(-?%d+):(-?%d+)$')
+  local out = redis.call('LRANGE', key, tonumber(from), tonumber(to))
+  table.insert(out, 1, 'L')
+  return out
+end
+`;
+
+/** ARGV[i]: what to read at KEYS[i] ('v' the value's token, 'h', 'r:<start>:<stop>'). */
+export const READ_SCRIPT = `${TOKEN_FN}${VIEW_FN}
 local out = {}
-for i = 1, #KEYS do out[i] = token(KEYS[i]) end
+for i = 1, #KEYS do out[i] = view(KEYS[i], ARGV[i] or 'v') end
 return out
 `;
 
-/**
- * Compare-and-set over all KEYS. ARGV[1..n]: the token each key had when read. Then per key three
- * args: op ('S' set, 'D' delete, 'K' keep), value, ttl in ms (0 = none). 1 = written, 0 = conflict.
- */
-export const CAS_SCRIPT = `${TOKEN_FN}
-local n = #KEYS
+/** A list range inside an atomic step: KEYS = guarded keys then the list; 0 when a guarded key changed since it was read. */
+export const RANGE_IF_SCRIPT = `${TOKEN_FN}${VIEW_FN}
+local n = #KEYS - 1
 for i = 1, n do
   if token(KEYS[i]) ~= ARGV[i] then return 0 end
 end
-for i = 1, n do
-  local base = n + (i - 1) * 3
-  local op = ARGV[base + 1]
-  if op == 'S' then
-    local ttl = tonumber(ARGV[base + 3])
-    if ttl > 0 then
-      redis.call('SET', KEYS[i], ARGV[base + 2], 'PX', ttl)
-    else
-      redis.call('SET', KEYS[i], ARGV[base + 2])
-    end
-  elseif op == 'D' then
-    redis.call('DEL', KEYS[i])
+return view(KEYS[n + 1], ARGV[n + 1])
+`;
+
+/**
+ * Compare-and-set. KEYS: the G guarded keys, then the other keys written. ARGV[1] = G, ARGV[2] = the
+ * number of writes, ARGV[3] = the index of a hash to return after the writes (0: none), then G tokens
+ * (as read), then five args per write: key index, op, ttl in ms (0 = none), a, b. Ops: S set a, D delete,
+ * P push item a and trim to b items, R the same on an emptied list, H hset a (JSON [field, value, …]),
+ * Q the same on an emptied hash, X the same keeping fields already set, I incr, E expire. Returns 0 on a conflict, -i when the list at KEYS[i]
+ * still holds older data (one string value) and must be converted first, else 1 or {'H', …} / {'N'}.
+ */
+export const CAS_SCRIPT = `${TOKEN_FN}
+local g = tonumber(ARGV[1])
+local m = tonumber(ARGV[2])
+local afterIndex = tonumber(ARGV[3])
+for i = 1, g do
+  if token(KEYS[i]) ~= ARGV[3 + i] then return 0 end
+end
+local base = 3 + g
+for w = 0, m - 1 do
+  local at = base + w * 5
+  local op = ARGV[at + 2]
+  if op == 'P' then
+    local index = tonumber(ARGV[at + 1])
+    local t = redis.call('TYPE', KEYS[index])['ok']
+    if t ~= 'list' and t ~= 'none' then return -index end
   end
+end
+for w = 0, m - 1 do
+  local at = base + w * 5
+  local key = KEYS[tonumber(ARGV[at + 1])]
+  local op = ARGV[at + 2]
+  local ttl = tonumber(ARGV[at + 3])
+  local a = ARGV[at + 4]
+  if op == 'S' then
+    if ttl > 0 then redis.call('SET', key, a, 'PX', ttl) else redis.call('SET', key, a) end
+    ttl = 0
+  elseif op == 'D' then
+    redis.call('DEL', key)
+  elseif op == 'P' or op == 'R' then
+    if op == 'R' then redis.call('DEL', key) end
+    redis.call('LPUSH', key, a)
+    redis.call('LTRIM', key, 0, tonumber(ARGV[at + 5]) - 1)
+  elseif op == 'H' or op == 'Q' then
+    if op == 'Q' then redis.call('DEL', key) end
+    local flat = cjson.decode(a)
+    for from = 1, #flat, 1000 do
+      redis.call('HSET', key, unpack(flat, from, math.min(from + 999, #flat)))
+    end
+  elseif op == 'X' then
+    local flat = cjson.decode(a)
+    for i = 1, #flat, 2 do redis.call('HSETNX', key, flat[i], flat[i + 1]) end
+  elseif op == 'I' then
+    redis.call('INCR', key)
+  end
+  if ttl > 0 and op ~= 'D' then redis.call('PEXPIRE', key, ttl) end
+end
+if afterIndex > 0 then
+  local key = KEYS[afterIndex]
+  if redis.call('TYPE', key)['ok'] ~= 'hash' then return {'N'} end
+  local out = redis.call('HGETALL', key)
+  table.insert(out, 1, 'H')
+  return out
 end
 return 1
 `;
+
+/** Turns an older one-value list (a string) into a Redis list, keeping its TTL. KEYS[1]; ARGV[1] its token; ARGV[2..] the items, newest first. */
+export const MIGRATE_LIST_SCRIPT = `${TOKEN_FN}
+if token(KEYS[1]) ~= ARGV[1] then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+redis.call('DEL', KEYS[1])
+if #ARGV > 1 then redis.call('RPUSH', KEYS[1], unpack(ARGV, 2)) end
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+`;
+
+/** Read a spec's ARGV kind. */
+function kindArg(spec: ReadSpec): string {
+  if (spec.kind === 'value') return 'v';
+  if (spec.kind === 'hash') return 'h';
+  return `r:${Math.trunc(spec.start)}:${Math.trunc(spec.stop)}`;
+}
+
+/** Private signal: a guarded key changed under an atomic step's later read; the step is re-run. */
+class Conflict extends Error {}
 
 function redactUrl(url: string): string {
   try {
@@ -239,48 +331,133 @@ export class RedisBackend implements Backend {
     return this.#codec.encode(envelope);
   }
 
-  async #readTokens(keys: string[]): Promise<string[]> {
-    const reply = await this.#call('read', () => this.#client.eval(READ_SCRIPT, { keys }));
+  async #readViews(specs: ReadSpec[]): Promise<unknown[]> {
+    const keys = specs.map((spec) => spec.key);
+    const reply = await this.#call('read', () => this.#client.eval(READ_SCRIPT, { keys, arguments: specs.map(kindArg) }));
     if (!Array.isArray(reply) || reply.length !== keys.length) throw new StoreUnavailableError('redis read: unexpected reply');
-    return reply.map(String);
+    return reply as unknown[];
+  }
+
+  /** Decodes one READ_SCRIPT entry. */
+  async #decodeView(spec: ReadSpec, view: unknown): Promise<unknown> {
+    if (spec.kind === 'value') return this.#decode(String(view));
+    if (!Array.isArray(view) || view.length === 0) throw new StoreUnavailableError('redis read: unexpected reply');
+    const [tag, ...rest] = view.map(String);
+    if (tag === 'N') return spec.kind === 'range' ? [] : undefined;
+    if (tag === 'T') return new Unreadable(`holds a Redis ${rest[0]}, not a value saltbot writes (foreign data?)`);
+    if (tag === 'H') return pairs(rest);
+    if (tag === 'L') {
+      return rest.map((item) => {
+        try {
+          return this.#codec.decode(item);
+        } catch {
+          return new Unreadable('a list item that is not JSON');
+        }
+      });
+    }
+    // 'S': older data, the whole list as one value.
+    const value = await this.#decode(`S${rest[0] ?? ''}`);
+    if (value === undefined || value instanceof Unreadable) return value ?? [];
+    if (!Array.isArray(value)) return new Unreadable('not a list');
+    const { start, stop } = spec as { start: number; stop: number };
+    return value.slice(start, stop < 0 ? value.length + stop + 1 : stop + 1);
   }
 
   async read(keys: string[]): Promise<unknown[]> {
-    const tokens = await this.#readTokens(keys);
-    return Promise.all(tokens.map((token) => this.#decode(token)));
+    return this.readAll(keys.map((key) => ({ kind: 'value', key })));
+  }
+
+  async readAll(specs: ReadSpec[]): Promise<unknown[]> {
+    const views = await this.#readViews(specs);
+    return Promise.all(specs.map((spec, i) => this.#decodeView(spec, views[i])));
   }
 
   async write(writes: Write[]): Promise<void> {
     for (const w of writes) {
-      if (w.value === undefined) await this.#call('write', () => this.#keyv.delete(w.key));
-      else await this.#call('write', () => this.#keyv.set(w.key, w.value, w.ttlMs));
+      if ((w.op ?? 'set') !== 'set') throw new Error('redis write: only plain values outside atomic steps');
+      const value = (w as { value: unknown }).value;
+      if (value === undefined) await this.#call('write', () => this.#keyv.delete(w.key));
+      else await this.#call('write', () => this.#keyv.set(w.key, value, w.ttlMs));
     }
   }
 
-  atomic<T>(keys: string[], fn: AtomicFn<T>): Promise<T> {
-    return this.#queue.run(keys, async () => {
+  /** Converts an older one-value list at `key` into a Redis list (MIGRATE_LIST_SCRIPT); a value that is not a list is dropped. */
+  async #migrateList(key: string): Promise<void> {
+    const [view] = await this.#readViews([{ kind: 'value', key }]);
+    const token = String(view);
+    const value = token.startsWith('S') ? await this.#decode(token) : undefined;
+    const items = Array.isArray(value) ? value.map((item) => this.#codec.encode(item)) : [];
+    await this.#call('write', () => this.#client.eval(MIGRATE_LIST_SCRIPT, { keys: [key], arguments: [token, ...items] }));
+  }
+
+  atomic<T>(keys: string[], fn: AtomicFn<T>, options: AtomicOptions = {}): Promise<T> {
+    const extra = options.extra ?? [];
+    const all = [...new Set([...keys, ...(options.also ?? [])])];
+    const others = all.filter((key) => !keys.includes(key));
+    const scriptKeys = [...keys, ...others];
+    return this.#queue.run([...all, ...extra.map((s) => s.key)], async () => {
       for (let attempt = 1; ; attempt++) {
-        const tokens = await this.#readTokens(keys);
-        const current = await Promise.all(tokens.map((token) => this.#decode(token)));
-        const step = await fn(current);
-        const ops: string[] = keys.map(() => 'K');
-        const values: string[] = keys.map(() => '');
-        const ttls: string[] = keys.map(() => '0');
-        for (const w of step.writes) {
-          const index = keys.indexOf(w.key);
-          if (index < 0) throw new Error(`atomic write to ${w.key} outside its keys`);
-          if (w.value === undefined) {
-            ops[index] = 'D';
-          } else {
-            ops[index] = 'S';
-            values[index] = await this.#encode(w.value, w.ttlMs);
-            ttls[index] = String(w.ttlMs && w.ttlMs > 0 ? Math.ceil(w.ttlMs) : 0);
+        const specs: ReadSpec[] = [...keys.map((key) => ({ kind: 'value' as const, key })), ...extra];
+        const views = await this.#readViews(specs);
+        const tokens = views.slice(0, keys.length).map(String);
+        const current = await Promise.all(specs.map((spec, i) => this.#decodeView(spec, views[i])));
+        const snapshot: AtomicSnapshot = {
+          range: async (key, start, stop) => {
+            const spec: ReadSpec = { kind: 'range', key, start, stop };
+            const reply = await this.#call('read', () => this.#client.eval(RANGE_IF_SCRIPT, { keys: [...keys, key], arguments: [...tokens, kindArg(spec)] }));
+            if (reply === 0) throw new Conflict();
+            return this.#decodeView(spec, reply);
+          },
+        };
+        let step: Awaited<ReturnType<AtomicFn<T>>>;
+        try {
+          step = await fn(current, snapshot);
+        } catch (error) {
+          if (!(error instanceof Conflict)) throw error;
+          step = undefined as never;
+        }
+        if (step !== undefined) {
+          const args: string[] = [];
+          for (const w of step.writes) {
+            const index = scriptKeys.indexOf(w.key);
+            if (index < 0) throw new Error(`atomic write to ${w.key} outside its keys`);
+            const ttl = String(w.ttlMs && w.ttlMs > 0 ? Math.ceil(w.ttlMs) : 0);
+            const at = String(index + 1);
+            switch (w.op) {
+              case undefined:
+              case 'set':
+                if (w.value === undefined) args.push(at, 'D', '0', '', '');
+                else args.push(at, 'S', ttl, await this.#encode(w.value, w.ttlMs), '');
+                break;
+              case 'push':
+                args.push(at, w.reset ? 'R' : 'P', ttl, this.#codec.encode(w.item), String(Math.max(1, w.limit)));
+                break;
+              case 'hset':
+                args.push(at, w.reset ? 'Q' : w.ifAbsent ? 'X' : 'H', ttl, JSON.stringify(Object.entries(w.fields).flat()), '');
+                break;
+              case 'incr':
+                args.push(at, 'I', ttl, '', '');
+                break;
+              case 'expire':
+                args.push(at, 'E', ttl, '', '');
+                break;
+            }
+          }
+          const afterIndex = step.after ? scriptKeys.indexOf(step.after.hash) + 1 : 0;
+          if (step.after && afterIndex === 0) throw new Error(`atomic read of ${step.after.hash} outside its keys`);
+          const header = [String(keys.length), String(step.writes.length), String(afterIndex), ...tokens];
+          const written = await this.#call('write', () => this.#client.eval(CAS_SCRIPT, { keys: scriptKeys, arguments: [...header, ...args] }));
+          if (typeof written === 'number' && written < 0) {
+            // Older data: the list is still one value. Convert it, then run the step again (not a conflict).
+            await this.#migrateList(scriptKeys[-written - 1]!);
+            attempt--;
+            continue;
+          }
+          if (written !== 0) {
+            const after = step.after ? await this.#decodeView({ kind: 'hash', key: step.after.hash }, written) : undefined;
+            return finish(step, after);
           }
         }
-        const args = [...tokens];
-        keys.forEach((_, i) => args.push(ops[i]!, values[i]!, ttls[i]!));
-        const written = await this.#call('write', () => this.#client.eval(CAS_SCRIPT, { keys, arguments: args }));
-        if (written === 1) return step.result;
         this.stats.casRetries++;
         if (attempt >= this.#tuning.casMaxAttempts) throw new StoreBusyError(keys[0] ?? '', attempt);
         // Full jitter, growing: a writer that keeps losing waits longer, which lets it through.
@@ -315,4 +492,11 @@ export class RedisBackend implements Backend {
     }
     this.#client.destroy();
   }
+}
+
+/** [field, value, field, value …] → { field: value }. */
+function pairs(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
 }

@@ -67,6 +67,12 @@ export const VoteRecordSchema = z.object({
     .optional(),
 }) satisfies z.ZodType<VoteRecord, unknown>;
 
+/** The vote key's value: the record without its ballots (they live in a hash); older data still holds them. */
+export const VoteMetaSchema = VoteRecordSchema.extend({ ballots: VoteRecordSchema.shape.ballots.optional() });
+
+/** One ballot as written to the ballots hash. */
+export const BallotSchema = z.object({ userId: id, option: z.string().min(1).max(100) });
+
 /** Ids of votes not yet closed. */
 export const OpenVotesSchema = z.array(id);
 

@@ -91,8 +91,12 @@ export interface UpdateOptions {
 
 /** What an update's mutate function may read besides the draft, from the same atomic snapshot. */
 export interface MutateContext {
-  /** The draft's history as read together with `current` (newest first; history[0] is `current`'s version). Read-only. */
-  readonly history: readonly HistoryEntry[];
+  /**
+   * The draft's history entries with `version >= sinceVersion` (all kept entries when omitted), newest
+   * first (the first is `current`'s version), consistent with `current`. Read only when called, and
+   * only that many entries are read and validated: an up-to-date form never touches the history.
+   */
+  history(sinceVersion?: number): Promise<readonly HistoryEntry[]>;
 }
 export type Mutate = (current: DraftRecord, context: MutateContext) => DraftRecord | Promise<DraftRecord>;
 
@@ -178,6 +182,8 @@ export interface StoreKeys {
   history(scope: Scope): string;
   presets(guildId: string): string;
   vote(voteId: string): string;
+  ballots(voteId: string): string;
+  ballotsRev(voteId: string): string;
   openVotes(): string;
   meta(key: string): string;
 }
