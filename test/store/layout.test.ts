@@ -1,0 +1,205 @@
+/**
+ * The storage layout: history as a list (pushed and trimmed with the draft, read lazily), ballots as
+ * a hash, and data written in the older layout (history as one array value, ballots inside the vote
+ * value) still loading on every backend and converted on the next write.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from '@redis/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore, StoreCorruptError, type HistoryEntry, type Store, type StoreConfig, type VoteRecord } from '../../src/store/index.js';
+import { makeSpec } from '../fixtures/spec.js';
+import { startRedis, type RedisServer } from '../support/redis.js';
+import { freshScope, silentLogger, withBpm } from './contract.js';
+
+const ann = { id: 'u-ann', name: 'Ann' };
+const bob = { id: 'u-bob', name: 'Bob' };
+
+let redis: RedisServer;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'saltbot-layout-'));
+let files = 0;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const backends: [string, (config?: Partial<StoreConfig>) => Promise<Store>][] = [
+  ['memory', (config) => createStore({ memory: true, logger: silentLogger, ...config })],
+  ['file', (config) => createStore({ filePath: path.join(dir, `s${++files}`, 'saltbot.json'), logger: silentLogger, ...config })],
+  ['redis', (config) => createStore({ redisUrl: redis.url, logger: silentLogger, ...config })],
+];
+
+function oldHistory(versions: number[], bpmOf = (v: number) => 100 + v): HistoryEntry[] {
+  return versions.map((version) => ({ version, at: 1_000 + version, actor: version % 2 ? ann : bob, summary: `step ${version}`, spec: withBpm(makeSpec(), bpmOf(version)) }));
+}
+
+function oldVote(overrides: Partial<VoteRecord> = {}): VoteRecord {
+  const { guildId, channelId } = freshScope();
+  return { id: `v-${guildId}`, guildId, channelId, options: ['calling', 'pluck'], ballots: {}, createdBy: ann, createdAt: 1, closesAt: Date.now() + 60_000, ...overrides };
+}
+
+describe.each(backends)('store layout: %s', (_name, makeStore) => {
+  it('GIVEN a draft whose history is stored in the older layout (one array value) WHEN get, history, update and undo THEN it loads and the history continues', async () => {
+    const s = await makeStore();
+    try {
+      const scope = freshScope();
+      const history = oldHistory([3, 2, 1]);
+      await s.debug.putRaw(s.debug.keys.draft(scope), { spec: history[0]!.spec, version: 3, createdBy: ann, createdAt: 1, updatedAt: 3, contributors: {} });
+      await s.debug.putRaw(s.debug.keys.history(scope), history);
+      expect((await s.drafts.get(scope))?.version).toBe(3);
+      expect((await s.drafts.history(scope, 2)).map((h) => h.version)).toEqual([3, 2]);
+      const { record } = await s.drafts.update(scope, bob, 'track', async (d, context) => {
+        expect((await context.history(2)).map((h) => [h.version, h.spec.track.bpm])).toEqual([
+          [3, 103],
+          [2, 102],
+        ]);
+        return { ...d, spec: withBpm(d.spec, 140) };
+      });
+      expect(record.version).toBe(4);
+      expect((await s.drafts.history(scope)).map((h) => h.version)).toEqual([4, 3, 2, 1]);
+      expect((await s.drafts.undo(scope, ann)).spec.track.bpm).toBe(103);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('GIVEN a vote stored in the older layout (ballots inside it) WHEN get, cast, change and close THEN every member counts once with their latest pick', async () => {
+    const s = await makeStore();
+    try {
+      const vote = oldVote({ ballots: { m1: 'calling', m2: 'calling', m3: 'pluck' } });
+      await s.debug.putRaw(s.debug.keys.vote(vote.id), vote);
+      expect((await s.votes.get(vote.id))?.ballots).toEqual(vote.ballots);
+      const cast = await s.votes.cast(vote.id, 'm1', 'pluck'); // changes an older ballot
+      expect(cast.ballots).toEqual({ m1: 'pluck', m2: 'calling', m3: 'pluck' });
+      await s.votes.cast(vote.id, 'm4', 'calling');
+      const closed = await s.votes.close(vote.id, ann);
+      expect(closed.closed.tally).toEqual({ calling: 2, pluck: 2 });
+      expect(closed.ballots).toEqual({ m1: 'pluck', m2: 'calling', m3: 'pluck', m4: 'calling' });
+      expect((await s.votes.get(vote.id))?.ballots).toEqual(closed.ballots);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('GIVEN a stale form WHEN its mutate reads the history since its base THEN only those entries, newest first; a base past the current version gives none', async () => {
+    const s = await makeStore();
+    try {
+      const scope = freshScope();
+      await s.drafts.create(scope, makeSpec(), ann);
+      for (let i = 0; i < 6; i++) await s.drafts.update(scope, i % 2 ? ann : bob, `step ${i}`, (d) => ({ ...d, spec: withBpm(d.spec, 120 + i) }));
+      let since: number[] = [];
+      let future: number[] = [];
+      let all = 0;
+      await s.drafts.update(scope, ann, 'track', async (d, context) => {
+        since = (await context.history(4)).map((h) => h.version);
+        future = (await context.history(9)).map((h) => h.version);
+        all = (await context.history()).length;
+        return d;
+      });
+      expect(since).toEqual([7, 6, 5, 4]);
+      expect(future).toEqual([]);
+      expect(all).toBe(7);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('GIVEN a corrupt history entry beyond the ones read WHEN history(limit) and an up-to-date update THEN they work; reading that entry THEN StoreCorruptError', async () => {
+    const s = await makeStore();
+    try {
+      const scope = freshScope();
+      const history: unknown[] = [...oldHistory([3, 2]), { version: 'x' }];
+      await s.debug.putRaw(s.debug.keys.draft(scope), { spec: makeSpec(), version: 3, createdBy: ann, createdAt: 1, updatedAt: 3, contributors: {} });
+      await s.debug.putRaw(s.debug.keys.history(scope), history);
+      expect((await s.drafts.history(scope, 2)).map((h) => h.version)).toEqual([3, 2]);
+      expect((await s.drafts.update(scope, ann, 'track', (d) => d)).record.version).toBe(4);
+      await expect(s.drafts.history(scope)).rejects.toBeInstanceOf(StoreCorruptError);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('store layout: redis keys and round trips', () => {
+  async function stats(client: ReturnType<typeof createClient>): Promise<Record<string, number>> {
+    const text = await client.info('commandstats');
+    return Object.fromEntries([...text.matchAll(/cmdstat_(\w+):calls=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+  }
+  const delta = (after: Record<string, number>, before: Record<string, number>, name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+
+  it('GIVEN a draft with a full history WHEN an up-to-date update and setCardMessage THEN two round trips each, the history is pushed (never read) and stays a trimmed list', async () => {
+    const server = await startRedis();
+    const s = await createStore({ redisUrl: server.url, logger: silentLogger });
+    const client = createClient({ url: server.url });
+    await client.connect();
+    try {
+      const scope = freshScope();
+      await s.drafts.create(scope, makeSpec(), ann);
+      for (let i = 0; i < 30; i++) await s.drafts.update(scope, ann, `step ${i}`, (d) => d);
+      const hk = s.debug.keys.history(scope);
+      expect(await client.type(hk)).toBe('list');
+      expect(await client.lLen(hk)).toBe(25);
+      expect(await client.pTTL(hk)).toBeGreaterThan(29 * 24 * 3600 * 1000);
+
+      let before = await stats(client);
+      await s.drafts.update(scope, bob, 'track', (d) => ({ ...d, spec: withBpm(d.spec, 150) }));
+      let after = await stats(client);
+      expect(delta(after, before, 'eval')).toBe(2);
+      expect(delta(after, before, 'lrange')).toBe(0);
+      expect(delta(after, before, 'lpush')).toBe(1);
+
+      before = await stats(client);
+      await s.drafts.setCardMessage(scope, '1234');
+      after = await stats(client);
+      expect(delta(after, before, 'eval')).toBe(2);
+      expect(delta(after, before, 'lpush') + delta(after, before, 'lrange')).toBe(0);
+      expect((await s.drafts.get(scope))?.cardMessageId).toBe('1234');
+      expect(await client.lLen(hk)).toBe(25);
+    } finally {
+      await client.close();
+      await s.close();
+      await server.stop();
+    }
+  });
+
+  it('GIVEN an older-layout history WHEN the draft is updated THEN the key becomes a list with the old entries under the new one, TTL kept', async () => {
+    const s = await createStore({ redisUrl: redis.url, logger: silentLogger });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const scope = freshScope();
+      const hk = s.debug.keys.history(scope);
+      await s.debug.putRaw(s.debug.keys.draft(scope), { spec: makeSpec(), version: 2, createdBy: ann, createdAt: 1, updatedAt: 2, contributors: {} });
+      await s.debug.putRaw(hk, oldHistory([2, 1]));
+      await client.pExpire(hk, 60_000);
+      expect(await client.type(hk)).toBe('string');
+      await s.drafts.update(scope, ann, 'track', (d) => d);
+      expect(await client.type(hk)).toBe('list');
+      expect((await s.drafts.history(scope)).map((h) => h.version)).toEqual([3, 2, 1]);
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+
+  it('GIVEN a vote WHEN members cast THEN the ballots are a hash and the vote value holds none', async () => {
+    const s = await createStore({ redisUrl: redis.url, logger: silentLogger });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const vote = oldVote();
+      await s.votes.create(vote);
+      await s.votes.cast(vote.id, 'm1', 'pluck');
+      await s.votes.cast(vote.id, 'm2', 'calling');
+      expect(await client.hGetAll(s.debug.keys.ballots(vote.id))).toEqual({ m1: 'pluck', m2: 'calling' });
+      expect(await client.get(s.debug.keys.vote(vote.id))).not.toContain('m1');
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+});
