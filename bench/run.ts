@@ -13,6 +13,10 @@
  *                20 % vote picks (many members), 10 % /salt show and /salt publish
  *   hot          50 concurrent editors on one draft
  *   fixed rate   the mix at 1,000 interactions/s → latency percentiles
+ *   renders      PING + /salt show at 100/s idle, then while /salt listen (8 bars) and /salt publish
+ *                (chart) renders stream through the bot: p99 within 2x idle
+ *   audio & picture  benchAudio() (bench/audio.ts) and chartBenchmark() (src/chart/bench.ts) plus the
+ *                chart worker's round trip, against 300 ms for 8 bars and 50 ms for a picture
  *
  * Prints every figure with PASS/MISS against the targets, writes bench/results/latest.json and
  * bench/results/<date>.json. Every phase is bounded; all processes are stopped on exit or failure.
@@ -30,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createClient } from '@redis/client';
 import { startRedis, type RedisServer } from '../test/support/redis.js';
+import { benchAudio } from './audio.js';
 import * as w from './workload.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,7 +54,36 @@ const TARGETS = {
   roundTripsPerEdit: 3,
   coldStartMs: 1000,
   idleRssMb: 120,
+  render8BarsMs: 300,
+  chartMs: 50,
 };
+/** Phase (e): PING + /salt show at this rate, idle and while renders run; a listen + a publish every RENDER_INTERVAL_MS. */
+const OTHERS_RATE = 100;
+const RENDER_PHASE_S = 6;
+const RENDER_INTERVAL_MS = 300;
+const r1 = (x: number): number => Math.round(x * 10) / 10;
+
+/** The chart drawn on the chart worker (cache off): the first job (worker start) and the median of 10 more. */
+async function chartWorkerRoundTrip(): Promise<{ coldMs: number; medianMs: number }> {
+  const { ChartPool } = await import('../src/chart/pool.js');
+  const { getBuiltinPreset } = await import('../src/domain/presets.js');
+  const pool = new ChartPool({ cacheSize: 0 });
+  const spec = getBuiltinPreset('calling')!.spec;
+  try {
+    let t = performance.now();
+    await pool.render(spec);
+    const coldMs = performance.now() - t;
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      t = performance.now();
+      await pool.render(spec);
+      times.push(performance.now() - t);
+    }
+    return { coldMs, medianMs: times.sort((a, b) => a - b)[5]! };
+  } finally {
+    await pool.close();
+  }
+}
 
 // ---------------------------------------------------------------- processes & cleanup
 
@@ -662,12 +696,70 @@ async function main(): Promise<void> {
   // -- (d) fixed 1,000 interactions/s: latency.
   const fixed = await measure('mix@1000/s', await mixPool(FIXED_RATE * PHASE_S + 2000), { seconds: PHASE_S, connections: CONNECTIONS, overallRate: FIXED_RATE });
 
+  // -- (e) other interactions while renders run: /salt show + PING at a fixed moderate rate, idle,
+  // then again while a stream of /salt listen (8 bars, audio worker) and /salt publish (chart
+  // worker) runs through the bot. Target: busy p99 within 2x idle (+1 ms of timer noise).
+  const renderPhaseS = Math.min(PHASE_S, RENDER_PHASE_S);
+  const othersPool = (size: number): PoolItem[] =>
+    Array.from({ length: size }, (_, i) =>
+      i % 2 === 0 ? signer.sign(w.ping(), 'ping') : signer.sign(w.saltShow(channels[(i * 13) % channels.length]!, 7000 + (i % 500)), 'show'),
+    );
+  const othersOpts = { seconds: renderPhaseS, connections: 10, overallRate: OTHERS_RATE };
+  const othersIdle = await measure('others idle', othersPool(OTHERS_RATE * renderPhaseS + 200), othersOpts);
+  const stream = { listens: 0, publishes: 0, publishAsked: 0, firstResponseMs: [] as number[], failures: 0 };
+  const streamEnds = performance.now() + renderPhaseS * 1000;
+  const renders = (async () => {
+    for (let i = 0; performance.now() < streamEnds; i++) {
+      const ch = channels[(i * 17 + 5) % channels.length]!;
+      const started = performance.now();
+      const answers = await Promise.allSettled([send(signer.sign(w.saltListen(ch, 8000 + i, 8), 'listen')), send(signer.sign(w.saltPublish(channels[(i * 29 + 11) % channels.length]!, 8000 + i), 'publish'))]);
+      stream.firstResponseMs.push(performance.now() - started);
+      const [listen, publish] = answers;
+      if (listen!.status === 'rejected' || listen!.value?.type !== 5) stream.failures++;
+      // A publish with lint warnings asks first (type 4, no chart): counted, not a failure.
+      if (publish!.status === 'fulfilled' && publish!.value?.type === 4) stream.publishAsked++;
+      else if (publish!.status === 'rejected' || publish!.value?.type !== 5) stream.failures++;
+      stream.listens++;
+      stream.publishes++;
+      await sleep(RENDER_INTERVAL_MS);
+    }
+  })();
+  const sinkBefore = await fetch(`${sink.url}/__stats`).then((r) => r.json() as Promise<{ routes: Counts }>);
+  const othersBusy = await measure('others+renders', othersPool(OTHERS_RATE * renderPhaseS + 200), othersOpts);
+  await renders;
+  await quiesce(30_000);
+  const sinkAfter = await fetch(`${sink.url}/__stats`).then((r) => r.json() as Promise<{ routes: Counts }>);
+  const delivered = diff(sinkBefore.routes, sinkAfter.routes);
+  const rendersDetail = {
+    ...stream,
+    firstResponseMs: undefined,
+    firstResponseP99Ms: percentile(Float64Array.from(stream.firstResponseMs).sort(), 99),
+    listenEditsAndPublishFollowUps: (delivered['PATCH /webhooks/:app/:token/messages/@original'] ?? 0) + (delivered['POST /webhooks/:app/:token'] ?? 0),
+    botRssMbWithWorkers: rssMb(botPid),
+  };
+  const othersLimitMs = Math.round((2 * othersIdle.latencyMs.p99 + 1) * 100) / 100;
+  log(
+    `renders      ${stream.listens} × /salt listen (8 bars) + ${stream.publishes} × /salt publish in ${renderPhaseS} s; first responses p99 ${rendersDetail.firstResponseP99Ms} ms, ` +
+      `${stream.publishAsked} publishes asked first (lint), ${stream.failures} failed; ${rendersDetail.listenEditsAndPublishFollowUps} WAV edits + publish follow-ups delivered; bot RSS ${rendersDetail.botRssMbWithWorkers} MB`,
+  );
+
   const peakRssMb = rssMb(botPid, 'VmHWM');
   const sinkRoutes = (await fetch(`${sink.url}/__stats`).then((r) => r.json())) as { total: number; routes: Counts };
   await redisReader.close();
   await stopBot(bot);
   const botOutput = bot.output();
   const warnings = botOutput.split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+
+  // -- audio & picture (in this process, the bot stopped): render speed against the issue's targets.
+  log('audio & picture');
+  const audioFigures = await benchAudio();
+  for (const f of audioFigures) log(`  ${f.name.padEnd(54)} ${String(f.value).padStart(8)} ${f.unit}${f.pass === undefined ? '' : `  ${f.pass ? 'PASS' : 'MISS'} (≤ ${f.max} ${f.unit})`}`);
+  const { chartBenchmark } = await import('../src/chart/bench.js');
+  const chart = chartBenchmark();
+  const chartWorker = await chartWorkerRoundTrip();
+  log(`  chart in-process: SVG ${r1(chart.svgMedianMs)} ms, SVG + PNG median ${r1(chart.totalMedianMs)} ms, p95 ${r1(chart.totalP95Ms)} ms, ${chart.pngBytes} bytes`);
+  log(`  chart on the worker (round trip, cache off): cold ${r1(chartWorker.coldMs)} ms, warm median ${r1(chartWorker.medianMs)} ms`);
+  const render8 = audioFigures.find((f) => f.name.startsWith('audio render 8 bars calling (wall'))!;
 
   // -- verdicts.
   const ratio = Math.round((mix.rps / floor.rps) * 100) / 100;
@@ -678,6 +770,13 @@ async function main(): Promise<void> {
     { target: `≤ ${TARGETS.roundTripsPerEdit} Redis round trips per uncontended edit`, value: `${seqDetail.roundTripsPerEdit}`, pass: seqDetail.roundTripsPerEdit <= TARGETS.roundTripsPerEdit },
     { target: `cold start to ready ≤ ${TARGETS.coldStartMs} ms`, value: `${coldStartMs} ms`, pass: coldStartMs <= TARGETS.coldStartMs },
     { target: `idle RSS ≤ ${TARGETS.idleRssMb} MB`, value: `${idleRssMb} MB`, pass: idleRssMb <= TARGETS.idleRssMb },
+    { target: `8 bars of calling render ≤ ${TARGETS.render8BarsMs} ms (≥ 50× real time)`, value: `${render8.value} ms`, pass: render8.value <= TARGETS.render8BarsMs },
+    { target: `a picture renders ≤ ${TARGETS.chartMs} ms`, value: `${r1(chart.totalMedianMs)} ms in-process (worker round trip ${r1(chartWorker.medianMs)} ms)`, pass: chart.totalMedianMs <= TARGETS.chartMs },
+    {
+      target: `others' p99 during renders ≤ 2× idle (+1 ms)`,
+      value: `${othersBusy.latencyMs.p99} ms vs ${othersIdle.latencyMs.p99} ms idle (limit ${othersLimitMs} ms) at ${OTHERS_RATE}/s`,
+      pass: othersBusy.latencyMs.p99 <= othersLimitMs,
+    },
   ];
   log('');
   log('targets');
@@ -703,6 +802,13 @@ async function main(): Promise<void> {
     sinkRoutes,
     botWarnings: warnings.length,
     botWarningSamples: warnings.slice(0, 5),
+    audioAndPicture: {
+      audio: audioFigures,
+      chart,
+      chartWorker,
+      others: { ratePerS: OTHERS_RATE, idleP99Ms: othersIdle.latencyMs.p99, busyP99Ms: othersBusy.latencyMs.p99, limitMs: othersLimitMs },
+      renders: rendersDetail,
+    },
     targets: checks,
     casRetriesSource: 'saltbot_store_cas_retries_total on /metrics when present, else the bench probe (bench/probe.mjs); casConflictsProbe is the probe’s count',
   };

@@ -77,6 +77,11 @@ export function saltPublish(channel: string, member: number): unknown {
   return ix.chatInput({ name: 'salt', channelId: channel, token: token(channel), user: user(member), options: sub('publish') as never });
 }
 
+/** `/salt listen bars:<bars>`: a private defer, then the WAV rendered on the preview worker. */
+export function saltListen(channel: string, member: number, bars = 8): unknown {
+  return ix.chatInput({ name: 'salt', channelId: channel, token: token(channel), user: user(member), options: sub('listen', [{ type: 4, name: 'bars', value: bars }]) as never });
+}
+
 export function saltVote(channel: string, member: number): unknown {
   return ix.chatInput({
     name: 'salt',

@@ -17,20 +17,27 @@ import { Worker } from 'node:worker_threads';
  * Starts the worker module `<name>` next to the calling module (`callerUrl` = its import.meta.url):
  * `<name>.js` when running compiled (dist/), `<name>.ts` through tsx's loader when running from
  * source (tests, tsx): a small bootstrap registers tsx in the worker thread, then imports it.
- * Throws `missing(path)` when the compiled module is not there.
+ * Throws `missing(path)` when the compiled module is not there. The worker thread runs at nice
+ * WORKER_NICE (lower CPU priority than the main thread).
  */
 export function startModuleWorker(callerUrl: string, name: string, missing: (path: string) => Error = (p) => new Error(`worker module missing: ${p}`)): Worker {
+  // First lower the worker thread's CPU priority (Linux: nice is per thread), so that on a busy
+  // machine a render yields to the event loop answering interactions.
+  const nice = `try { require('node:os').setPriority(${WORKER_NICE}); } catch {}`;
   if (fileURLToPath(callerUrl).endsWith('.ts')) {
     const url = new URL(`./${name}.ts`, callerUrl).href;
-    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
+    const bootstrap = `${nice} import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
     return new Worker(bootstrap, { eval: true });
   }
   const js = new URL(`./${name}.js`, callerUrl);
   if (!existsSync(fileURLToPath(js))) throw missing(fileURLToPath(js));
   // The worker inherits the process's Node flags, except those only valid for a main script.
   const execArgv = process.execArgv.filter((arg) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(arg));
-  return new Worker(js, { execArgv });
+  return new Worker(`${nice} import(${JSON.stringify(js.href)});`, { eval: true, execArgv });
 }
+
+/** Nice value of worker threads started by startModuleWorker (the main thread keeps its own). */
+export const WORKER_NICE = 10;
 
 export interface WorkerPoolOptions {
   /** Starts a new worker (called lazily, and again after a crash, a timeout or an idle shutdown). */
