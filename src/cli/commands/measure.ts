@@ -1,35 +1,14 @@
 /** `saltbot measure <spec.json|-> | --preset NAME [--strict] [--json]`: the measured lint. */
 import { measureSpecReport } from '../../audio/measure.js';
-import { parse } from '../args.js';
-import { EXIT } from '../errors.js';
+import { checkArgs, countParts, findingJson, formatFinding, jsonReport, verdict } from '../findings.js';
 import { ok, type CliIO, type CommandResult } from '../io.js';
-import { loadSpec } from '../source.js';
-import { formatFinding } from './lint.js';
 
 export async function measureCommand(args: readonly string[], io: CliIO): Promise<CommandResult> {
-  const { values, positionals } = parse('measure', args, {
-    preset: { type: 'string', short: 'p' },
-    strict: { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
-  const { spec, label } = await loadSpec('measure', positionals, values.preset, io);
+  const { spec, label, strict, json } = await checkArgs('measure', args, io);
   const { findings, measurements } = measureSpecReport(spec);
-  const counts = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) counts[f.severity] += 1;
-  const failed = counts.error > 0 || (values.strict === true && counts.warning > 0);
-  const exitCode = failed ? EXIT.failure : EXIT.ok;
-
-  if (values.json) {
-    const body = {
-      source: label,
-      strict: values.strict === true,
-      passed: !failed,
-      counts,
-      findings: findings.map((f) => ({ severity: f.severity, rule: f.rule, path: f.path ?? null, message: f.message, messageKey: f.messageKey, params: f.params, measured: true })),
-      measurements,
-    };
-    return ok(`${JSON.stringify(body, null, 2)}\n`, exitCode);
-  }
+  const v = verdict(findings, strict);
+  const { counts, failed } = v;
+  if (json) return ok(jsonReport(label, strict, v, findings.map((f) => ({ ...findingJson(f), measured: true })), { measurements }), v.exitCode);
 
   const lines = findings.map(formatFinding);
   lines.push('measurements:');
@@ -42,7 +21,6 @@ export async function measureCommand(args: readonly string[], io: CliIO): Promis
   for (const o of measurements.onsets) lines.push(`  ${o.layer}: onset ${o.layerMs.toFixed(1)} ms after note-on (${o.core}: ${o.coreMs.toFixed(1)} ms)`);
   for (const p of measurements.pitches) lines.push(`  ${p.layer}: fundamental ${p.hz.toFixed(1)} Hz`);
   const total = counts.error + counts.warning + counts.info;
-  const parts = (['error', 'warning', 'info'] as const).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'info' ? 'info' : counts[s] === 1 ? s : `${s}s`}`);
-  lines.push(total === 0 ? `${label}: no measured findings` : `${label}: ${parts.join(', ')}; ${failed ? 'failed' : 'passed'}`);
-  return ok(`${lines.join('\n')}\n`, exitCode);
+  lines.push(total === 0 ? `${label}: no measured findings` : `${label}: ${countParts(counts).join(', ')}; ${failed ? 'failed' : 'passed'}`);
+  return ok(`${lines.join('\n')}\n`, v.exitCode);
 }
