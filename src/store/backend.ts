@@ -64,7 +64,10 @@ export interface Backend {
   readonly stats: StoreStats;
   describe(): string;
   read(keys: string[]): Promise<unknown[]>;
-  /** One consistent read of values, hashes and list ranges (a list range is `unknown[]`, a hash `Record<string, string>`, or Unreadable / undefined). */
+  /**
+   * One consistent read of values, hashes and list ranges: a list range is `unknown[]`, a hash a
+   * `Record<string, string>` or a flat `[field, value, …]` array (Redis), or Unreadable / undefined.
+   */
   readAll(specs: ReadSpec[]): Promise<unknown[]>;
   write(writes: Write[]): Promise<void>;
   /** Writes only if none of `keys` changed between the read and the write; the writes may only touch `keys` and `options.also`. */

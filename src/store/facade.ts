@@ -321,18 +321,28 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
   const metaOf = (key: string, value: unknown): VoteMeta | undefined => readAs(VoteMetaSchema, key, value);
   const openOf = (key: string, value: unknown) => readAs(OpenVotesSchema, key, value) ?? [];
 
-  /** The ballots hash, checked field by field (cheap: no schema walk over thousands of ballots). */
+  /** The ballots hash (an object, or flat [field, value, …]), checked ballot by ballot (cheap: no schema walk over thousands of ballots). */
   function ballotsOf(key: string, value: unknown): Record<string, string> {
     if (value === undefined) return {};
     if (value instanceof Unreadable) throw new StoreCorruptError(key, value.detail);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new StoreCorruptError(key, 'not a hash of ballots');
-    const ballots = value as Record<string, unknown>;
-    for (const userId in ballots) {
-      const option = ballots[userId];
-      if (userId.length < 1 || userId.length > 100 || typeof option !== 'string' || option.length > 100) {
-        throw new StoreCorruptError(key, `${userId.slice(0, 40)}: not a ballot`);
+    if (typeof value !== 'object' || value === null) throw new StoreCorruptError(key, 'not a hash of ballots');
+    const bad = (userId: unknown, option: unknown) =>
+      typeof userId !== 'string' || userId.length < 1 || userId.length > 100 || typeof option !== 'string' || option.length > 100;
+    const fail = (userId: unknown): never => {
+      throw new StoreCorruptError(key, `${String(userId).slice(0, 40)}: not a ballot`);
+    };
+    if (Array.isArray(value)) {
+      const ballots: Record<string, string> = {};
+      for (let i = 0; i < value.length; i += 2) {
+        const userId: unknown = value[i];
+        const option: unknown = value[i + 1];
+        if (bad(userId, option)) fail(userId);
+        ballots[userId as string] = option as string;
       }
+      return ballots;
     }
+    const ballots = value as Record<string, unknown>;
+    for (const userId in ballots) if (bad(userId, ballots[userId])) fail(userId);
     return ballots as Record<string, string>;
   }
 

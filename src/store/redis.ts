@@ -342,10 +342,12 @@ export class RedisBackend implements Backend {
   async #decodeView(spec: ReadSpec, view: unknown): Promise<unknown> {
     if (spec.kind === 'value') return this.#decode(String(view));
     if (!Array.isArray(view) || view.length === 0) throw new StoreUnavailableError('redis read: unexpected reply');
-    const [tag, ...rest] = view.map(String);
+    const tag = String(view[0]);
     if (tag === 'N') return spec.kind === 'range' ? [] : undefined;
-    if (tag === 'T') return new Unreadable(`holds a Redis ${rest[0]}, not a value saltbot writes (foreign data?)`);
-    if (tag === 'H') return pairs(rest);
+    if (tag === 'T') return new Unreadable(`holds a Redis ${String(view[1])}, not a value saltbot writes (foreign data?)`);
+    // A hash stays flat ([field, value, …]: no object built twice); the facade checks and builds it.
+    if (tag === 'H') return (view as string[]).slice(1);
+    const rest = (view as unknown[]).slice(1).map(String);
     if (tag === 'L') {
       return rest.map((item) => {
         try {
@@ -494,9 +496,3 @@ export class RedisBackend implements Backend {
   }
 }
 
-/** [field, value, field, value …] → { field: value }. */
-function pairs(flat: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
-  return out;
-}

@@ -85,6 +85,20 @@ describe.each(backends)('store layout: %s', (_name, makeStore) => {
     }
   });
 
+  it('GIVEN a vote whose ballots value is not a hash of ballots WHEN get THEN StoreCorruptError naming the ballots key', async () => {
+    const s = await makeStore();
+    try {
+      const vote = oldVote();
+      await s.votes.create(vote);
+      await s.debug.putRaw(s.debug.keys.ballots(vote.id), 'nope');
+      const error = await s.votes.get(vote.id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreCorruptError);
+      expect((error as StoreCorruptError).key).toBe(s.debug.keys.ballots(vote.id));
+    } finally {
+      await s.close();
+    }
+  });
+
   it('GIVEN a stale form WHEN its mutate reads the history since its base THEN only those entries, newest first; a base past the current version gives none', async () => {
     const s = await makeStore();
     try {
