@@ -3,7 +3,7 @@
  * Every value read is validated (StoreCorruptError), every value written is validated
  * (InvalidRecordError), and every read-modify-write goes through `backend.atomic`.
  */
-import type { Spec } from '../domain/spec.js';
+import { SpecSchema, type Spec } from '../domain/spec.js';
 import { Unreadable, type Backend, type Write } from './backend.js';
 import {
   DraftExistsError,
@@ -23,6 +23,7 @@ import { storeKeys } from './keys.js';
 import {
   DraftRecordSchema,
   HistoryEntrySchema,
+  HistoryHeaderSchema,
   HistorySchema,
   JsonSchema,
   OpenVotesSchema,
@@ -102,6 +103,20 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
     if (!parsed) throw new StoreCorruptError(key, 'an empty history entry');
     return parsed;
   };
+  /**
+   * For a mutate function: the entry's header is checked now, its spec (most of the bytes and of the
+   * schema work) only when read — a stale form reads the spec of one entry, and the names of the others.
+   */
+  const lazyEntryOf = (key: string, value: unknown): HistoryEntry => {
+    const header = readAs(HistoryHeaderSchema, key, value);
+    if (!header) throw new StoreCorruptError(key, 'an empty history entry');
+    const raw = (value as { spec?: unknown }).spec;
+    let spec: Spec | undefined;
+    return Object.defineProperty({ ...header }, 'spec', {
+      enumerable: true,
+      get: () => (spec ??= readAs(SpecSchema, key, raw) ?? entryOf(key, value).spec),
+    }) as HistoryEntry;
+  };
   const itemsOf = (key: string, value: unknown): unknown[] => {
     if (value === undefined) return [];
     if (Array.isArray(value)) return value;
@@ -165,7 +180,7 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
             const stop = sinceVersion === undefined ? -1 : previous.version - Math.max(1, sinceVersion);
             if (stop < -1 || (sinceVersion !== undefined && sinceVersion > previous.version)) return [];
             const items = itemsOf(hk, await snapshot.range(hk, 0, stop));
-            const entries = items.map((item) => entryOf(hk, item));
+            const entries = items.map((item) => lazyEntryOf(hk, item));
             return sinceVersion === undefined ? entries : entries.filter((e) => e.version >= sinceVersion);
           };
           const next = await mutate(structuredClone(previous), { history });

@@ -35,6 +35,9 @@ export const HistoryEntrySchema = z.object({
 
 export const HistorySchema = z.array(HistoryEntrySchema);
 
+/** A history entry without its spec (checked on its own, when it is used). */
+export const HistoryHeaderSchema = HistoryEntrySchema.omit({ spec: true });
+
 export const SavedPresetSchema = z.object({
   name: PresetNameSchema,
   title: z.string().trim().min(1).max(LIMITS.title),

@@ -99,6 +99,30 @@ describe.each(backends)('store layout: %s', (_name, makeStore) => {
     }
   });
 
+  it('GIVEN a newer history entry with a corrupt spec WHEN a stale form reads the history since its base THEN the base spec and every name load; that spec alone is StoreCorruptError', async () => {
+    const s = await makeStore();
+    try {
+      const scope = freshScope();
+      const [v3, v2, v1] = oldHistory([3, 2, 1]);
+      const broken = { ...v3!, spec: { ...v3!.spec, track: { ...v3!.spec.track, bpm: 'fast' } } };
+      await s.debug.putRaw(s.debug.keys.draft(scope), { spec: v3!.spec, version: 3, createdBy: ann, createdAt: 1, updatedAt: 3, contributors: {} });
+      await s.debug.putRaw(s.debug.keys.history(scope), [broken, v2, v1]);
+      const seen: unknown[] = [];
+      const error = await s.drafts
+        .update(scope, bob, 'track', async (d, context) => {
+          const since = await context.history(2);
+          seen.push(since.map((h) => h.actor.name), since[1]!.spec.track.bpm);
+          void since[0]!.spec;
+          return d;
+        })
+        .catch((e: unknown) => e);
+      expect(seen).toEqual([['Ann', 'Bob'], 102]);
+      expect(error).toBeInstanceOf(StoreCorruptError);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('GIVEN a stale form WHEN its mutate reads the history since its base THEN only those entries, newest first; a base past the current version gives none', async () => {
     const s = await makeStore();
     try {
