@@ -2,7 +2,7 @@
  * Micro-benchmark of the store's hot paths on a real redis-server (one process, sequential, so the
  * CPU figure is this process's CPU per operation):
  *   npx tsx bench/store.ts            STORE_SRC=<dir of another checkout's src/store> to compare
- * - update of a draft with a full history (the form save of an up-to-date form);
+ * - update of a draft (the 'calling' preset's 4 KB spec) with a full history (the save of an up-to-date form);
  * - update of a stale form (reads the history since its base version);
  * - setCardMessage;
  * - a vote pick (get + cast) at 5,000 ballots.
@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { createClient } from '@redis/client';
 import type { Store, StoreConfig } from '../src/store/index.js';
 import { startRedis } from '../test/support/redis.js';
-import { makeSpec } from '../test/fixtures/spec.js';
+import { readFileSync } from 'node:fs';
+import type { Spec } from '../src/domain/spec.js';
 
 const src = process.env.STORE_SRC ? path.resolve(process.env.STORE_SRC, 'index.js') : path.resolve(import.meta.dirname, '../src/store/index.js');
 const { createStore } = (await import(pathToFileURL(src).href)) as { createStore: (config: StoreConfig) => Promise<Store> };
@@ -51,7 +52,9 @@ async function measure(name: string, n: number, fn: (i: number) => Promise<unkno
 
 const ann = { id: 'u-ann', name: 'Ann' };
 const scope = { guildId: 'g-bench', channelId: 'c-bench' };
-await store.drafts.create(scope, makeSpec(), ann);
+// The 'calling' preset: a realistic 4 KB spec (a full history is then ~107 KB, as in the bot).
+const spec = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../presets/calling.json'), 'utf8')) as { spec: Spec }).spec;
+await store.drafts.create(scope, spec, ann);
 for (let i = 0; i < 30; i++) await store.drafts.update(scope, ann, `warm ${i}`, (d) => ({ ...d, spec: { ...d.spec, track: { ...d.spec.track, bpm: 100 + i } } }));
 console.log(`store: ${src}`);
 
