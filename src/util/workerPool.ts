@@ -37,7 +37,7 @@ export function startModuleWorker(callerUrl: string, name: string, missing: (pat
 }
 
 /** Nice value of worker threads started by startModuleWorker (the main thread keeps its own). */
-export const WORKER_NICE = 10;
+export const WORKER_NICE = 19;
 
 export interface WorkerPoolOptions {
   /** Starts a new worker (called lazily, and again after a crash, a timeout or an idle shutdown). */
