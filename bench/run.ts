@@ -23,10 +23,12 @@
  *
  * Env: BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_NO_PUBLISH=1
  * (diagnostic: the mix without publishes), BENCH_CPU_PROF=1
- * (writes a .cpuprofile of the bot into the temp dir; summarise it with bench/profile.ts).
+ * (writes a .cpuprofile of the bot into the temp dir; summarise it with bench/profile.ts),
+ * BENCH_BOT_NODE_ARGS (extra node flags for the measured bot, e.g. "--trace-gc"), BENCH_BOT_OUTPUT
+ * (a file that gets the measured bot's stdout and stderr).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -205,6 +207,7 @@ async function startBot(env: Record<string, string>, opts: { probe: boolean; cpu
   const args = [
     ...(opts.probe ? ['--import', path.join(root, 'bench/probe.mjs')] : []),
     ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.dirname(opts.cpuProf)}`, `--cpu-prof-name=${path.basename(opts.cpuProf)}`] : []),
+    ...(process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     path.join(root, 'dist/src/main.js'),
   ];
   let output = '';
@@ -217,6 +220,11 @@ async function startBot(env: Record<string, string>, opts: { probe: boolean; cpu
   children.add(child);
   child.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+  if (opts.probe && process.env.BENCH_BOT_OUTPUT) {
+    const file = createWriteStream(process.env.BENCH_BOT_OUTPUT);
+    child.stdout!.on('data', (c: Buffer) => file.write(c));
+    child.stderr!.on('data', (c: Buffer) => file.write(c));
+  }
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {

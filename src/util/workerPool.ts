@@ -33,7 +33,26 @@ export function startModuleWorker(callerUrl: string, name: string, missing: (pat
   if (!existsSync(fileURLToPath(js))) throw missing(fileURLToPath(js));
   // The worker inherits the process's Node flags, except those only valid for a main script.
   const execArgv = process.execArgv.filter((arg) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(arg));
-  return new Worker(`${nice} import(${JSON.stringify(js.href)});`, { eval: true, execArgv });
+  return newWorkerDroppingInvalidFlags(`${nice} import(${JSON.stringify(js.href)});`, execArgv);
+}
+
+/**
+ * `new Worker(source, { eval: true, execArgv })`; when Node refuses some flags for a worker (V8 and
+ * per-process flags such as --max-old-space-size, --max-semi-space-size or --trace-gc given to the
+ * bot's `node` command: they apply process-wide anyway), starts it once more without the flags Node
+ * named. Without this, any such flag on the command line made every render fail.
+ */
+export function newWorkerDroppingInvalidFlags(source: string, execArgv: readonly string[]): Worker {
+  try {
+    return new Worker(source, { eval: true, execArgv: [...execArgv] });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    const named = /:\s*(.*)$/.exec((error as Error).message)?.[1]?.split(/,\s*/) ?? [];
+    const invalid = new Set(named.map((flag) => flag.split('=')[0]));
+    const kept = execArgv.filter((arg) => !invalid.has(arg.split('=')[0]!));
+    if (kept.length === execArgv.length) throw error;
+    return new Worker(source, { eval: true, execArgv: kept });
+  }
 }
 
 /** Nice value of worker threads started by startModuleWorker (the main thread keeps its own). */

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../src/util/workerPool.js';
+import { WorkerPool, newWorkerDroppingInvalidFlags } from '../../src/util/workerPool.js';
 
 type Job = { readonly op: 'echo' | 'spin' | 'crash'; readonly value: number };
 type Reply = { readonly id: number; readonly value: number; readonly order: number };
@@ -86,5 +86,16 @@ describe('WorkerPool', () => {
       },
     });
     await expect(p.submit({ op: 'echo', value: 1 })).rejects.toThrow(new Failed('no module'));
+  });
+
+  it('GIVEN the process flags include V8 flags a worker refuses WHEN a worker starts with them THEN it starts without those flags and answers', async () => {
+    expect(() => new Worker(WORKER, { eval: true, execArgv: ['--max-old-space-size=256'] })).toThrow(/invalid execArgv/);
+    const p = makePool({ start: () => newWorkerDroppingInvalidFlags(WORKER, ['--max-old-space-size=256', '--max-semi-space-size=8', '--no-warnings']) });
+    expect(await p.submit({ op: 'echo', value: 4 })).toMatchObject({ value: 4 });
+  });
+
+  it('GIVEN only flags a worker accepts WHEN a worker starts THEN they are kept and the worker answers', async () => {
+    const p = makePool({ start: () => newWorkerDroppingInvalidFlags(WORKER, ['--no-warnings']) });
+    expect(await p.submit({ op: 'echo', value: 2 })).toMatchObject({ value: 2 });
   });
 });
