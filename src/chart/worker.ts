@@ -24,10 +24,11 @@ if (port) {
     const started = performance.now();
     try {
       const png = renderChartPng(job.spec, job.options);
-      const bytes = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+      // resvg's PNG lives in memory owned by the native addon, which Node 22 refuses to transfer:
+      // copy it (about 100 KB) into an ArrayBuffer of our own and transfer that.
+      const bytes = new Uint8Array(png);
       const reply: ChartWorkerReply = { id: job.id, ok: true, png: bytes, renderMs: performance.now() - started };
-      // Transfer the bytes when the Buffer owns its whole ArrayBuffer (not a slice of Node's pool).
-      port.postMessage(reply, png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? [png.buffer as ArrayBuffer] : []);
+      port.postMessage(reply, [bytes.buffer]);
     } catch (error) {
       const reply: ChartWorkerReply = {
         id: job.id,
