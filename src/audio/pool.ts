@@ -15,7 +15,7 @@ import { InvalidNotesError, type NotesProblem } from './notes.js';
 import type { Inferred } from './params.js';
 import { PreviewOptionError, type PreviewOptions, type PreviewProblem } from './render.js';
 import { DISCORD_FILE_LIMIT_BYTES } from './wav.js';
-import { WorkerPool, startModuleWorker } from '../util/workerPool.js';
+import { RENDER_GATE, startModuleWorker, WorkerPool } from '../util/workerPool.js';
 import type { JobMessage, WorkerFailure, WorkerReply } from './worker.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -59,6 +59,7 @@ export class PreviewPool {
 
   constructor(readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
     this.jobs = new WorkerPool<JobMessage, WorkerReply>({
+      gate: RENDER_GATE,
       start: () => startModuleWorker(import.meta.url, 'worker', (path) => new PreviewWorkerError(`worker module missing: ${path}`)),
       timeoutMs,
       timeoutError: (ms) => new PreviewTimeoutError(ms),

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Spec } from '../domain/spec.js';
-import { WorkerPool, startModuleWorker } from '../util/workerPool.js';
+import { RENDER_GATE, startModuleWorker, WorkerPool } from '../util/workerPool.js';
 import type { PngOptions } from './png.js';
 import type { ChartJobMessage, ChartWorkerReply } from './worker.js';
 
@@ -62,6 +62,7 @@ export class ChartPool {
   constructor(options: ChartPoolOptions = {}) {
     this.cacheSize = options.cacheSize ?? CHART_CACHE_SIZE;
     this.jobs = new WorkerPool<ChartJobMessage, ChartWorkerReply>({
+      gate: RENDER_GATE,
       start: () => startModuleWorker(import.meta.url, 'worker', (path) => new ChartWorkerError(`worker module missing: ${path}`)),
       timeoutMs: options.timeoutMs ?? DEFAULT_CHART_TIMEOUT_MS,
       timeoutError: (ms) => new ChartTimeoutError(ms),

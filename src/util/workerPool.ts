@@ -58,6 +58,33 @@ export function newWorkerDroppingInvalidFlags(source: string, execArgv: readonly
 /** Nice value of worker threads started by startModuleWorker (the main thread keeps its own). */
 export const WORKER_NICE = 19;
 
+/**
+ * Limits how many jobs run at once across several pools. The audio and chart pools share
+ * RENDER_GATE (one permit), so on a 2-core machine one core always stays free for the event loop.
+ */
+export class Gate {
+  private busy = 0;
+  private readonly waiters: (() => void)[] = [];
+  constructor(private readonly permits = 1) {}
+  tryAcquire(): boolean {
+    if (this.busy >= this.permits) return false;
+    this.busy++;
+    return true;
+  }
+  release(): void {
+    this.busy = Math.max(0, this.busy - 1);
+    // Wake waiters until one takes the free permit (a waiter may decline, e.g. a closed pool).
+    while (this.busy < this.permits && this.waiters.length > 0) this.waiters.shift()!();
+  }
+  /** Calls `wake` once, the next time a permit is released. */
+  wait(wake: () => void): void {
+    this.waiters.push(wake);
+  }
+}
+
+/** The one render slot shared by the audio preview and chart pools. */
+export const RENDER_GATE = new Gate(1);
+
 export interface WorkerPoolOptions {
   /** Starts a new worker (called lazily, and again after a crash, a timeout or an idle shutdown). */
   readonly start: () => Worker;
@@ -69,6 +96,8 @@ export interface WorkerPoolOptions {
   readonly workerError: (message: string) => Error;
   /** Terminate the worker after this long without a job, ms (undefined: keep it). */
   readonly idleMs?: number;
+  /** Shared limit on jobs running at once across pools (undefined: this pool's one worker only). */
+  readonly gate?: Gate;
 }
 
 type Job<J, R> = { readonly message: J; readonly transfer: readonly ArrayBuffer[]; resolve(reply: R): void; reject(error: Error): void };
@@ -77,6 +106,7 @@ export class WorkerPool<J extends object, R extends { readonly id: number }> {
   private worker: Worker | undefined;
   private readonly queue: Job<J, R>[] = [];
   private current: { job: Job<J, R>; id: number; timer: NodeJS.Timeout } | undefined;
+  private waitingForGate = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
   private closed = false;
@@ -112,8 +142,9 @@ export class WorkerPool<J extends object, R extends { readonly id: number }> {
     for (const job of this.queue.splice(0)) job.reject(error);
     if (this.current) {
       clearTimeout(this.current.timer);
-      this.current.job.reject(error);
-      this.current = undefined;
+      const { job } = this.current;
+      this.finish();
+      job.reject(error);
     }
     const worker = this.worker;
     this.worker = undefined;
@@ -128,14 +159,14 @@ export class WorkerPool<J extends object, R extends { readonly id: number }> {
       const current = this.current;
       if (!current || reply.id !== current.id) return;
       clearTimeout(current.timer);
-      this.current = undefined;
+      this.finish();
       current.job.resolve(reply);
       this.pump();
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
       const current = this.current;
-      this.current = undefined;
+      if (current) this.finish();
       if (current) {
         clearTimeout(current.timer);
         current.job.reject(this.options.workerError(error.message));
@@ -157,16 +188,28 @@ export class WorkerPool<J extends object, R extends { readonly id: number }> {
       this.worker?.[this.current ? 'ref' : 'unref']();
       return;
     }
-    const job = this.queue.shift();
-    if (!job) {
+    if (this.queue.length === 0) {
       this.worker?.unref();
       this.armIdle();
       return;
     }
+    const gate = this.options.gate;
+    if (gate && !gate.tryAcquire()) {
+      if (!this.waitingForGate) {
+        this.waitingForGate = true;
+        gate.wait(() => {
+          this.waitingForGate = false;
+          this.pump();
+        });
+      }
+      return;
+    }
+    const job = this.queue.shift()!;
     let worker: Worker;
     try {
       worker = this.ensureWorker();
     } catch (error) {
+      gate?.release();
       job.reject(error instanceof Error ? this.options.workerError(error.message) : this.options.workerError(String(error)));
       this.pump();
       return;
@@ -175,7 +218,7 @@ export class WorkerPool<J extends object, R extends { readonly id: number }> {
     const id = this.nextId++;
     const timer = setTimeout(() => {
       if (this.current?.id !== id) return;
-      this.current = undefined;
+      this.finish();
       const stuck = this.worker;
       this.worker = undefined;
       void stuck?.terminate();
@@ -184,6 +227,13 @@ export class WorkerPool<J extends object, R extends { readonly id: number }> {
     }, this.options.timeoutMs);
     this.current = { job, id, timer };
     worker.postMessage({ ...job.message, id }, [...job.transfer]);
+  }
+
+  /** Ends the running job's turn: clears it and gives the shared render slot back. */
+  private finish(): void {
+    if (!this.current) return;
+    this.current = undefined;
+    this.options.gate?.release();
   }
 
   private armIdle(): void {

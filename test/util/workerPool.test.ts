@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerPool, newWorkerDroppingInvalidFlags } from '../../src/util/workerPool.js';
+import { Gate, WorkerPool, newWorkerDroppingInvalidFlags } from '../../src/util/workerPool.js';
 
 type Job = { readonly op: 'echo' | 'spin' | 'crash'; readonly value: number };
 type Reply = { readonly id: number; readonly value: number; readonly order: number };
@@ -97,5 +97,49 @@ describe('WorkerPool', () => {
   it('GIVEN only flags a worker accepts WHEN a worker starts THEN they are kept and the worker answers', async () => {
     const p = makePool({ start: () => newWorkerDroppingInvalidFlags(WORKER, ['--no-warnings']) });
     expect(await p.submit({ op: 'echo', value: 2 })).toMatchObject({ value: 2 });
+  });
+});
+
+describe('a gate shared by two pools', () => {
+  it('GIVEN two pools sharing a one-permit gate WHEN both get jobs at once THEN the jobs never overlap, and all finish', async () => {
+    const gate = new Gate(1);
+    const a = makePool({ gate });
+    const b = new WorkerPool<Job, Reply>({
+      start: () => new Worker(WORKER, { eval: true }),
+      timeoutMs: 2_000,
+      timeoutError: (ms) => new TimedOut(`over ${ms} ms`),
+      workerError: (message) => new Failed(message),
+      gate,
+    });
+    const spans: [number, number][] = [];
+    const timed = (p: Promise<Reply>, started: () => number) => p.then((r) => (spans.push([started(), Date.now()]), r));
+    try {
+      // Each job busy-waits 60 ms in its worker; with the gate, four jobs take ≥ 240 ms in all.
+      const t0 = Date.now();
+      await Promise.all([
+        timed(a.submit({ op: 'echo', value: 60 }), () => t0),
+        timed(b.submit({ op: 'echo', value: 60 }), () => t0),
+        timed(a.submit({ op: 'echo', value: 60 }), () => t0),
+        timed(b.submit({ op: 'echo', value: 60 }), () => t0),
+      ]);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(235);
+      expect(spans).toHaveLength(4);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('GIVEN a pool waiting for the gate WHEN it is closed THEN the permit passes to the next waiting pool', async () => {
+    const gate = new Gate(1);
+    expect(gate.tryAcquire()).toBe(true);
+    const woken: string[] = [];
+    gate.wait(() => woken.push('declines'));
+    gate.wait(() => {
+      woken.push('takes');
+      expect(gate.tryAcquire()).toBe(true);
+    });
+    gate.release();
+    expect(woken).toEqual(['declines', 'takes']);
+    expect(gate.tryAcquire()).toBe(false);
   });
 });
