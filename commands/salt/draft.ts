@@ -26,7 +26,7 @@ import { validated } from '../../src/discord/forms.js';
 import { scopeOf } from '../../src/discord/interaction.js';
 import { DISCORD_LIMITS, clip } from '../../src/discord/limits.js';
 import { button, ephemeral, row, safe, textDisplay, type OutgoingFile, type Reply } from '../../src/discord/reply.js';
-import type { Scope } from '../../src/store/types.js';
+import type { DraftRecord, Scope } from '../../src/store/types.js';
 
 /** The spec a blank `/salt new` starts from: one supersaw core at 128 BPM in A minor. */
 export function starterSpec(): Spec {
@@ -89,19 +89,7 @@ async function start(inv: Invocation, args: { preset?: string; bpm?: number; key
   const spec = await buildSpec(inv, scope, args);
   const record = await inv.deps.store.drafts.create(scope, spec, inv.actor, { replace, parts: [args.preset ? `preset ${args.preset}` : 'create'] });
   const { deps, locales } = inv;
-  const token = inv.interaction.token;
-  return {
-    response: { type: InteractionResponseType.ChannelMessageWithSource, data: cardMessage(record, locales.guild) },
-    after: async () => {
-      await rememberGuildLocale(deps, scope.guildId, locales.guild);
-      try {
-        const original = await deps.api.getOriginal(token);
-        await deps.store.drafts.setCardMessage(scope, original.id);
-      } catch (error) {
-        deps.log.warn({ err: String(error) }, 'could not learn the card message id');
-      }
-    },
-  };
+  return cardReply(inv, scope, record, () => rememberGuildLocale(deps, scope.guildId, locales.guild));
 }
 
 const newOption: APIApplicationCommandSubcommandOption = {
@@ -179,11 +167,20 @@ async function showCard(inv: Invocation): Promise<Reply> {
   const scope = scopeOf(inv.interaction);
   const record = await inv.deps.store.drafts.get(scope);
   if (!record) throw new UserError('errors.noDraft');
+  return cardReply(inv, scope, record);
+}
+
+/**
+ * Answers with the public card and, once it is posted, remembers its message id so later changes
+ * edit this card in place.
+ */
+function cardReply(inv: Invocation, scope: Scope, record: DraftRecord, before?: () => Promise<void>): Reply {
   const { deps } = inv;
   const token = inv.interaction.token;
   return {
     response: { type: InteractionResponseType.ChannelMessageWithSource, data: cardMessage(record, inv.locales.guild) },
     after: async () => {
+      await before?.();
       try {
         const original = await deps.api.getOriginal(token);
         await deps.store.drafts.setCardMessage(scope, original.id);
