@@ -65,3 +65,18 @@ export function loadConfig(envFile = '.env'): Config {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   return parseConfig(process.env);
 }
+
+/**
+ * loadConfig for entry points: on a ConfigError prints every problem (and where the variables are
+ * documented) and exits 1; any other error propagates.
+ */
+export function loadConfigOrExit(envFile = '.env'): Config {
+  try {
+    return loadConfig(envFile);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`saltbot: ${error.message}`);
+    console.error('See .env.example for every variable.');
+    process.exit(1);
+  }
+}

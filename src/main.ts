@@ -22,7 +22,7 @@ import { createServer, type Server } from 'node:http';
 import { REST } from '@discordjs/rest';
 import { registry } from '../commands/index.js';
 import { outdatedReply } from '../commands/salt/draft.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfigOrExit, type Config } from './config.js';
 import { closeVoteOnTimer } from '../commands/salt/vote.js';
 import type { Deps } from './discord/deps.js';
 import { createDiscordApi } from './discord/restApi.js';
@@ -195,17 +195,7 @@ export async function startBot(config: Config, log: AppLogger, options: StartOpt
 }
 
 export async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`saltbot: ${error.message}`);
-      console.error('See .env.example for every variable.');
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   let shard: StartOptions['shard'];
   try {
     shard = shardFromEnv(process.env);

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { REST } from '@discordjs/rest';
 import { Routes, type RESTGetAPIGatewayBotResult } from 'discord-api-types/v10';
 import { ShardingManager } from 'discord.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfigOrExit, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { projectRoot } from './util/root.js';
 import { isEntryModule } from './util/entry.js';
@@ -68,10 +68,9 @@ export async function recommendedShards(config: Config): Promise<number> {
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  let config: Config;
+  const config = loadConfigOrExit();
   let plan: ShardPlan;
   try {
-    config = loadConfig();
     plan = shardPlan(config, process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
