@@ -9,7 +9,7 @@ import { GatewayDispatchEvents, type APIInteraction } from 'discord-api-types/v1
 import type { Logger } from '../discord/deps.js';
 import type { RestDiscordApi } from '../discord/restApi.js';
 import type { Router } from '../discord/router.js';
-import { createInFlight, type InFlight } from './inflight.js';
+import { createInFlight, runAfterWork, type InFlight } from './inflight.js';
 
 export interface GatewayTransportDeps {
   readonly token: string;
@@ -49,13 +49,7 @@ export async function startGateway(deps: GatewayTransportDeps): Promise<GatewayT
       log.warn({ interactionId: interaction.id, type: interaction.type, err: error }, 'could not answer the interaction');
       return;
     }
-    if (reply.after) {
-      try {
-        await reply.after();
-      } catch (error) {
-        log.error({ interactionId: interaction.id, err: error }, 'follow-up work after responding failed');
-      }
-    }
+    await runAfterWork(reply, interaction.id, log);
   }
 
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (raw: APIInteraction) => {

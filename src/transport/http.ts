@@ -22,7 +22,7 @@ import type { OutgoingFile, Reply } from '../discord/reply.js';
 import type { Router } from '../discord/router.js';
 import { withAttachments } from '../discord/restApi.js';
 import { serveOps, type HealthDeps } from './health.js';
-import { createInFlight, type InFlight } from './inflight.js';
+import { createInFlight, runAfterWork, type InFlight } from './inflight.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_TIMESTAMP_SKEW_S = 5 * 60;
@@ -205,13 +205,7 @@ export function createInteractionsHandler(deps: HttpTransportDeps): (req: Incomi
         log.warn({ interactionId: interaction.id }, 'the interaction response was not delivered; skipping its follow-up work');
         return;
       }
-      if (reply.after) {
-        try {
-          await reply.after();
-        } catch (error) {
-          log.error({ interactionId: interaction.id, err: error }, 'follow-up work after responding failed');
-        }
-      }
+      await runAfterWork(reply, interaction.id, log);
     });
   }
 

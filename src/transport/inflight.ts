@@ -2,6 +2,8 @@
  * Tracks interactions being handled (routing, responding and their after-work) so shutdown can
  * stop taking new work and wait, bounded, for what is already running.
  */
+import type { Logger } from '../discord/deps.js';
+
 export interface InFlight {
   /** False once `close()` was called: transports refuse new interactions. */
   readonly accepting: boolean;
@@ -52,4 +54,17 @@ export function createInFlight(): InFlight {
       return done;
     },
   };
+}
+
+/**
+ * Runs a reply's after-work (follow-ups, card refresh) once its first response was delivered. A
+ * failure there is logged, never thrown: the member already has their answer.
+ */
+export async function runAfterWork(reply: { readonly after?: () => Promise<void> }, interactionId: string, log: Logger): Promise<void> {
+  if (!reply.after) return;
+  try {
+    await reply.after();
+  } catch (error) {
+    log.error({ interactionId, err: error }, 'follow-up work after responding failed');
+  }
 }
