@@ -1,6 +1,7 @@
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeAction } from '../../src/discord/customId.js';
+import { t } from '../../src/i18n/index.js';
 import * as ix from '../standin/interactions.js';
 import { makeBot, type TestBot } from '../support/bot.js';
 
@@ -46,7 +47,9 @@ describe('/salt new', () => {
     const reply = await bot.run(ix.chatInput({ locale: 'de', name: 'salt', options: [{ type: 1, name: 'new', options: [{ type: 3, name: 'preset', value: 'nope' }] }] as never } as never));
     const data = (reply.response as { data: { flags: number; content: string } }).data;
     expect(data.flags & MessageFlags.Ephemeral).toBeTruthy();
-    expect(data.content).toContain('nope');
+    expect(data.content).toBe(t('de', 'errors.unknownPreset', { name: 'nope' }));
+    expect(data.content).not.toBe(t('en-US', 'errors.unknownPreset', { name: 'nope' }));
+    expect(await bot.store.drafts.get({ guildId: ix.chatInput({ name: 'x' }).guild_id!, channelId: ix.chatInput({ name: 'x' }).channel!.id })).toBeUndefined();
   });
 
   it('GIVEN an outdated custom_id WHEN pressed THEN a friendly note, never an error', async () => {

@@ -25,10 +25,8 @@ describe('edit rate limit', () => {
   it('GIVEN a bot limited to 2 edits a minute WHEN a member submits a 3rd form THEN a friendly wait message and nothing saved', async () => {
     const bot = await makeBot({ editRatePerMinute: 2 });
     await bot.run(salt('new'));
-    const submit = (bpm: string) => {
-      const version = 0; // the merge uses the base version; stale bases merge field by field
-      return ix.modalSubmit({ customId: encodeAction({ kind: 'form', form: 'timing1', base: version + 1 }), components: { drop: bpm } });
-    };
+    // Every submit names version 1 as its base: later ones merge field by field onto the newer draft.
+    const submit = (bar: string) => ix.modalSubmit({ customId: encodeAction({ kind: 'form', form: 'timing1', base: 1 }), components: { drop: bar } });
     await bot.run(submit('17'));
     await bot.run(submit('18'));
     const before = (await bot.store.drafts.get(SCOPE))!.version;
