@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SPEC_VERSION, SpecSchema, type Spec } from './spec.js';
+import { isTrustedSpec, trustSpec } from './trusted.js';
 
 export interface SpecProblem {
   /** Field path in dotted/indexed form, e.g. "layers[1].ltv.brightness"; "" for the whole spec. */
@@ -149,8 +150,20 @@ function migrate(input: unknown): ParseResult<unknown> {
   return { ok: true, value: input };
 }
 
+/** True when plain JSON-like data holds a -0 somewhere (most input does not: then nothing is copied). */
+function hasNegativeZero(value: unknown, depth = 0): boolean {
+  if (depth > 20) return false;
+  if (Object.is(value, -0)) return true;
+  if (Array.isArray(value)) return value.some((v) => hasNegativeZero(v, depth + 1));
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const key in value) if (hasNegativeZero((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
 /** Copies plain JSON-like data, turning -0 into 0 (JSON cannot carry -0, so specs never hold it). */
 function withoutNegativeZero(value: unknown, depth = 0): unknown {
+  if (depth === 0 && !hasNegativeZero(value)) return value;
   if (depth > 20) return value;
   if (Object.is(value, -0)) return 0;
   if (Array.isArray(value)) return value.map((v) => withoutNegativeZero(v, depth + 1));
@@ -162,10 +175,12 @@ function withoutNegativeZero(value: unknown, depth = 0): unknown {
 
 /** Validates an unknown value (e.g. parsed JSON) as a spec. */
 export function parseSpec(input: unknown): ParseResult<Spec> {
+  // A spec that already passed (and is frozen) is valid as it is: no second walk.
+  if (isTrustedSpec(input)) return { ok: true, value: input };
   const migrated = migrate(withoutNegativeZero(input));
   if (!migrated.ok) return migrated;
   const result = SpecSchema.safeParse(migrated.value, { reportInput: true });
-  return result.success ? { ok: true, value: result.data } : { ok: false, problems: problemsOf(result.error) };
+  return result.success ? { ok: true, value: trustSpec(result.data) } : { ok: false, problems: problemsOf(result.error) };
 }
 
 /** Validates spec JSON text; a syntax error is reported as a problem, never thrown. */

@@ -8,6 +8,8 @@
  * whenever the text may hold a string that starts with ':' (a cheap, conservative check).
  */
 
+import { deepFreeze } from '../domain/trusted.js';
+
 export interface EnvelopeCodec {
   encode(data: unknown): string;
   decode(text: string): unknown;
@@ -21,24 +23,74 @@ export interface KeyvFunctions {
 /** A JSON string value (or key) that starts with ':' shows up as `":` after `[`, `,`, `:` or at the start. */
 const MAYBE_COLON_STRING = /(?:^|[[,:{])\s*":/;
 
-export function createEnvelopeCodec(keyv: KeyvFunctions): EnvelopeCodec {
+export interface EnvelopeCodecOptions {
+  /**
+   * Characters of stored text whose decoded values are kept (least recently used go first); 0 turns
+   * the cache off. Decoded values are deeply frozen and shared: the same text always gives the same
+   * object, so the facade validates it once (schemas.ts) and a draft read back right after this
+   * process wrote it costs a lookup, not a JSON parse and a schema walk.
+   */
+  cacheChars?: number;
+}
+
+export const DEFAULT_CODEC_CACHE_CHARS = 4_000_000;
+/** Texts shorter than this are parsed every time (cheap; not worth an entry). */
+const MIN_CACHED_TEXT = 256;
+
+export function createEnvelopeCodec(keyv: KeyvFunctions, options: EnvelopeCodecOptions = {}): EnvelopeCodec {
   const exact = (data: unknown): string => {
     const text: unknown = keyv.serialize(data);
     if (typeof text !== 'string') throw new Error('Keyv serializer did not return a string');
     return text;
   };
+  const cache = new TextCache(options.cacheChars ?? DEFAULT_CODEC_CACHE_CHARS);
   return {
     encode(data) {
       if (!isPlain(data)) return exact(data);
       const text = JSON.stringify(data);
       if (text === undefined || MAYBE_COLON_STRING.test(text)) return exact(data);
+      // What is written now is what the next read returns: remember it decoded (frozen: the caller
+      // hands it over as written).
+      if (typeof data === 'object' && data !== null) cache.set(text, deepFreeze(data));
       return text;
     },
     decode(text) {
-      if (MAYBE_COLON_STRING.test(text)) return keyv.deserialize(text);
-      return JSON.parse(text) as unknown;
+      const hit = cache.get(text);
+      if (hit !== undefined) return hit;
+      const value = MAYBE_COLON_STRING.test(text) ? keyv.deserialize(text) : (JSON.parse(text) as unknown);
+      if (typeof value === 'object' && value !== null) cache.set(text, deepFreeze(value));
+      return value;
     },
   };
+}
+
+/** Decoded values by their exact text, least recently used first out, bounded by total text length. */
+class TextCache {
+  readonly #entries = new Map<string, unknown>();
+  #chars = 0;
+  constructor(readonly maxChars: number) {}
+
+  get(text: string): unknown {
+    if (text.length < MIN_CACHED_TEXT || this.maxChars <= 0) return undefined;
+    const value = this.#entries.get(text);
+    if (value === undefined) return undefined;
+    // Most recently used last.
+    this.#entries.delete(text);
+    this.#entries.set(text, value);
+    return value;
+  }
+
+  set(text: string, value: unknown): void {
+    if (text.length < MIN_CACHED_TEXT || text.length > this.maxChars / 4) return;
+    if (this.#entries.has(text)) this.#entries.delete(text);
+    else this.#chars += text.length;
+    this.#entries.set(text, value);
+    for (const [oldest] of this.#entries) {
+      if (this.#chars <= this.maxChars) break;
+      this.#entries.delete(oldest);
+      this.#chars -= oldest.length;
+    }
+  }
 }
 
 /** Values JSON.stringify and Keyv's serializer write the same way apart from ':' strings. */

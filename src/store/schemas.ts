@@ -3,12 +3,25 @@
  * so a corrupt or foreign value surfaces as StoreCorruptError instead of a crash further down.
  */
 import { z } from 'zod';
-import { SpecSchema } from '../domain/spec.js';
+import { SpecSchema, type Spec } from '../domain/spec.js';
+import { deepFreeze, isTrustedSpec, trustSpec } from '../domain/trusted.js';
 import { PresetNameSchema } from '../domain/preset.js';
 import { LIMITS } from '../domain/spec.js';
 import { Unreadable } from './backend.js';
 import { InvalidRecordError, StoreCorruptError } from './errors.js';
 import type { DraftRecord, HistoryEntry, JsonValue, SavedPreset, VoteRecord } from './types.js';
+
+/**
+ * A spec inside a stored value: a spec that already passed the schema (frozen, see
+ * domain/trusted.ts) is taken as it is; anything else is validated and then trusted.
+ */
+const StoredSpecSchema: z.ZodType<Spec, unknown> = z.unknown().transform((value, ctx) => {
+  if (isTrustedSpec(value)) return value;
+  const result = SpecSchema.safeParse(value);
+  if (result.success) return trustSpec(result.data);
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
+  return z.NEVER;
+});
 
 const id = z.string().min(1).max(100);
 const time = z.number().int().nonnegative();
@@ -16,7 +29,7 @@ const time = z.number().int().nonnegative();
 export const ActorSchema = z.object({ id, name: z.string().max(100) });
 
 export const DraftRecordSchema = z.object({
-  spec: SpecSchema,
+  spec: StoredSpecSchema,
   version: z.number().int().positive(),
   createdBy: ActorSchema,
   createdAt: time,
@@ -30,7 +43,7 @@ export const HistoryEntrySchema = z.object({
   at: time,
   actor: ActorSchema,
   summary: z.string().max(200),
-  spec: SpecSchema,
+  spec: StoredSpecSchema,
 }) satisfies z.ZodType<HistoryEntry, unknown>;
 
 export const HistorySchema = z.array(HistoryEntrySchema);
@@ -42,7 +55,7 @@ export const SavedPresetSchema = z.object({
   name: PresetNameSchema,
   title: z.string().trim().min(1).max(LIMITS.title),
   description: z.string().trim().min(1).max(LIMITS.description),
-  spec: SpecSchema,
+  spec: StoredSpecSchema,
   savedBy: ActorSchema,
   savedAt: time,
 }) satisfies z.ZodType<SavedPreset, unknown>;
@@ -88,18 +101,41 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-/** Validates a stored value; undefined stays undefined (missing). */
+/**
+ * Validated results by schema and input object, for frozen inputs only (a frozen value cannot
+ * change, so its result stays right). The store's codec hands out the same frozen object for
+ * the same stored text, and a value just written is its own validated result: reading back
+ * what this process wrote, or what did not change since, costs a lookup instead of a parse.
+ */
+const validatedBy = new WeakMap<z.ZodType, WeakMap<object, unknown>>();
+
+function memoOf(schema: z.ZodType): WeakMap<object, unknown> {
+  let memo = validatedBy.get(schema);
+  if (!memo) {
+    memo = new WeakMap();
+    validatedBy.set(schema, memo);
+  }
+  return memo;
+}
+
+/** Validates a stored value; undefined stays undefined (missing). The result is frozen. */
 export function readAs<T>(schema: z.ZodType<T, unknown>, key: string, value: unknown): T | undefined {
   if (value === undefined || value === null) return undefined;
   if (value instanceof Unreadable) throw new StoreCorruptError(key, value.detail);
+  const memo = typeof value === 'object' && Object.isFrozen(value) ? memoOf(schema) : undefined;
+  if (memo?.has(value as object)) return memo.get(value as object) as T;
   const result = schema.safeParse(value);
   if (!result.success) throw new StoreCorruptError(key, describeIssues(result.error));
-  return result.data;
+  const data = deepFreeze(result.data);
+  memo?.set(value as object, data);
+  return data;
 }
 
-/** Validates a value about to be written. */
+/** Validates a value about to be written. The result is frozen, and known valid when read back. */
 export function writeAs<T>(schema: z.ZodType<T, unknown>, key: string, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidRecordError(key, describeIssues(result.error));
-  return result.data;
+  const data = deepFreeze(result.data);
+  if (typeof data === 'object' && data !== null) memoOf(schema).set(data, data);
+  return data;
 }

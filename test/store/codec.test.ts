@@ -51,3 +51,57 @@ describe('store codec (Keyv envelope, fast path)', () => {
     expect(encodeEnvelope(fn)).toBe(defaultSerialize(fn));
   });
 });
+
+describe('store codec (decoded values by text)', () => {
+  const keyv = { serialize: defaultSerialize, deserialize: defaultDeserialize };
+  const record = (n: number) => ({ value: { name: `draft ${n}`, notes: 'x'.repeat(400), layers: [{ id: 'core', level: n }] }, expires: 1 });
+
+  it('GIVEN a value this process wrote WHEN its text is read back THEN the same frozen object comes back, without a parse', () => {
+    const codec = createEnvelopeCodec(keyv);
+    const written = record(1);
+    const text = codec.encode(written);
+    const read = codec.decode(text);
+    expect(read).toBe(written);
+    expect(Object.isFrozen(read)).toBe(true);
+    expect(Object.isFrozen((read as ReturnType<typeof record>).value.layers[0])).toBe(true);
+  });
+
+  it('GIVEN the same text read twice (another process wrote it) WHEN decoded THEN one frozen object, equal to what Keyv reads', () => {
+    const codec = createEnvelopeCodec(keyv);
+    const text = defaultSerialize(record(2));
+    const a = codec.decode(text);
+    const b = codec.decode(`${text.slice(0, 10)}${text.slice(10)}`); // an equal text in another string
+    expect(b).toBe(a);
+    expect(a).toEqual(defaultDeserialize(text));
+    expect(() => {
+      (a as { value: { name: string } }).value.name = 'changed';
+    }).toThrow(TypeError);
+  });
+
+  it('GIVEN a changed text WHEN decoded THEN a new object with the new content', () => {
+    const codec = createEnvelopeCodec(keyv);
+    const a = codec.decode(defaultSerialize(record(3)));
+    const b = codec.decode(defaultSerialize(record(4)));
+    expect(b).not.toBe(a);
+    expect((b as ReturnType<typeof record>).value.layers[0]!.level).toBe(4);
+  });
+
+  it('GIVEN a cache of about two values WHEN a third is decoded THEN the least recently used one is parsed again; cacheChars 0 keeps nothing', () => {
+    const size = defaultSerialize(record(5)).length;
+    const codec = createEnvelopeCodec(keyv, { cacheChars: size * 4 });
+    const texts = [5, 6, 7, 8, 9].map((n) => defaultSerialize(record(n)));
+    const first = texts.map((t) => codec.decode(t)); // 5 values into room for 4: #5 went
+    expect(codec.decode(texts[4]!)).toBe(first[4]);
+    expect(codec.decode(texts[1]!)).toBe(first[1]);
+    expect(codec.decode(texts[0]!)).not.toBe(first[0]);
+    const off = createEnvelopeCodec(keyv, { cacheChars: 0 });
+    expect(off.decode(texts[0]!)).not.toBe(off.decode(texts[0]!));
+  });
+
+  it('GIVEN a short text WHEN decoded twice THEN it is simply parsed each time (not worth an entry)', () => {
+    const codec = createEnvelopeCodec(keyv);
+    const text = defaultSerialize({ value: 'en-US' });
+    expect(codec.decode(text)).toEqual({ value: 'en-US' });
+    expect(codec.decode(text)).not.toBe(codec.decode(text));
+  });
+});
