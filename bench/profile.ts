@@ -2,7 +2,7 @@
  * Summarises a V8 .cpuprofile (from `BENCH_CPU_PROF=1 npm run bench` or `node --cpu-prof`):
  * self time by function and by file/package, top N.
  *
- *   npx tsx bench/profile.ts bench/results/bot-….cpuprofile [N]
+ *   npx tsx bench/profile.ts <file>.cpuprofile [N] [fromSeconds toSeconds]
  */
 import { readFileSync } from 'node:fs';
 
@@ -10,10 +10,18 @@ interface Node { id: number; callFrame: { functionName: string; url: string; lin
 const file = process.argv[2];
 if (!file) throw new Error('usage: tsx bench/profile.ts <file.cpuprofile> [N]');
 const top = Number(process.argv[3] ?? 25);
+/** Optional window in seconds since the profile started: `… 25 20 26` summarises seconds 20-26 only. */
+const fromS = process.argv[4] === undefined ? -Infinity : Number(process.argv[4]);
+const toS = process.argv[5] === undefined ? Infinity : Number(process.argv[5]);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+let clock = 0;
+profile.samples.forEach((id, i) => {
+  clock += profile.timeDeltas[i] ?? 0;
+  if (clock / 1e6 < fromS || clock / 1e6 >= toS) return;
+  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const where = (url: string): string => {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);

@@ -22,8 +22,8 @@
  * bench/results/<date>.json. Every phase is bounded; all processes are stopped on exit or failure.
  *
  * Env: BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_NO_PUBLISH=1
- * (diagnostic: the mix without publishes), BENCH_CPU_PROF=1
- * (writes a .cpuprofile of the bot into the temp dir; summarise it with bench/profile.ts),
+ * (diagnostic: the mix without publishes), BENCH_QUICK=1 (diagnostic: floor and mix only), BENCH_CPU_PROF=1
+ * (writes a .cpuprofile per bot thread into a temp dir; summarise one with bench/profile.ts),
  * BENCH_BOT_NODE_ARGS (extra node flags for the measured bot, e.g. "--trace-gc"), BENCH_BOT_OUTPUT
  * (a file that gets the measured bot's stdout and stderr).
  */
@@ -48,6 +48,8 @@ const HOT_EDITORS = 50;
 const SEQ_EDITS = 200;
 /** Diagnostic: BENCH_NO_PUBLISH=1 replaces the mix's publishes by /salt show (publish draws a PNG chart). */
 const NO_PUBLISH = process.env.BENCH_NO_PUBLISH === '1';
+/** Diagnostic: BENCH_QUICK=1 runs the floor and the mix only (for profiling), then stops. */
+const QUICK = process.env.BENCH_QUICK === '1';
 
 const TARGETS = {
   mixRatio: 0.5,
@@ -206,7 +208,8 @@ async function startBot(env: Record<string, string>, opts: { probe: boolean; cpu
   const port = await freePort();
   const args = [
     ...(opts.probe ? ['--import', path.join(root, 'bench/probe.mjs')] : []),
-    ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.dirname(opts.cpuProf)}`, `--cpu-prof-name=${path.basename(opts.cpuProf)}`] : []),
+    // One .cpuprofile per thread (main, render workers) in that directory.
+    ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : []),
     ...(process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     path.join(root, 'dist/src/main.js'),
   ];
@@ -437,8 +440,8 @@ async function main(): Promise<void> {
   log(`cold start to ready: ${starts.map((s) => Math.round(s)).join(' / ')} ms (median ${coldStartMs}); idle RSS ${idle.join(' / ')} MB`);
 
   // -- the measured bot (with the counting probe).
-  const cpuProf = process.env.BENCH_CPU_PROF === '1' ? path.join(tmpdir(), `saltbot-bench-${Date.now()}.cpuprofile`) : undefined;
-  if (cpuProf) log(`CPU profile of the bot → ${cpuProf} (summary: npx tsx bench/profile.ts ${cpuProf})`);
+  const cpuProf = process.env.BENCH_CPU_PROF === '1' ? path.join(tmpdir(), `saltbot-bench-${Date.now()}`) : undefined;
+  if (cpuProf) log(`CPU profiles of the bot's threads → ${cpuProf}/ (summary: npx tsx bench/profile.ts ${cpuProf}/<file>.cpuprofile)`);
   const bot = await startBot(env, { probe: true, ...(cpuProf ? { cpuProf } : {}) });
   const botPid = bot.child.pid!;
   const sinkPid = sink.child.pid!;
@@ -688,6 +691,13 @@ async function main(): Promise<void> {
     return pool;
   }
   const mix = await measure('mix', await mixPool(30_000), { seconds: PHASE_S, connections: CONNECTIONS });
+  if (QUICK) {
+    // Diagnostic: floor and mix only; no verdicts, no results files.
+    log(`quick: mix/floor ${Math.round((mix.rps / floor.rps) * 100)} %; stopping (BENCH_QUICK=1)`);
+    await redisReader.close();
+    await stopBot(bot);
+    return;
+  }
 
   // -- (c) hot channel: 50 concurrent editors on one draft.
   {
