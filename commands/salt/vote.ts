@@ -42,7 +42,7 @@ import { DISCORD_LIMITS, clip, fitTexts } from '../../src/discord/limits.js';
 import { button, ephemeral, row, safe, textDisplay, type Reply } from '../../src/discord/reply.js';
 import { t, type Translator } from '../../src/i18n/index.js';
 import { DraftExistsError, DraftMissingError } from '../../src/store/errors.js';
-import type { VoteCloseResult, VoteRecord } from '../../src/store/types.js';
+import type { LiveVote, VoteCloseResult, VoteInfo, VoteRecord } from '../../src/store/types.js';
 
 export const VOTE_DEFAULT_MINUTES = 10;
 export const VOTE_MAX_MINUTES = 1440;
@@ -88,7 +88,7 @@ async function lookupPreset(deps: Deps, guildId: string, name: string): Promise<
 }
 
 /** Titles of a vote's options (a deleted server preset shows its name). */
-async function titlesOf(deps: Deps, vote: VoteRecord): Promise<Record<string, string>> {
+async function titlesOf(deps: Deps, vote: Pick<VoteInfo, 'guildId' | 'options'>): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of vote.options) out[name] = (await lookupPreset(deps, vote.guildId, name))?.title ?? name;
   return out;
@@ -125,11 +125,12 @@ async function resolveOptions(deps: Deps, guildId: string, raw: string | undefin
 // Rendering
 // ---------------------------------------------------------------------------------------------
 
-function tallyOf(vote: VoteRecord): Record<string, number> {
-  if (vote.closed) return vote.closed.tally;
+/** A vote as its message shows it, counted from its ballots (a new vote; picks get the store's live tally). */
+export function liveOf(vote: VoteRecord): LiveVote {
+  const { ballots, ...info } = vote;
   const tally: Record<string, number> = Object.fromEntries(vote.options.map((o) => [o, 0]));
-  for (const option of Object.values(vote.ballots)) if (Object.hasOwn(tally, option)) tally[option] = (tally[option] ?? 0) + 1;
-  return tally;
+  for (const option of Object.values(ballots)) if (Object.hasOwn(tally, option)) tally[option] = (tally[option] ?? 0) + 1;
+  return { ...info, tally, ballotCount: Object.keys(ballots).length };
 }
 
 export function bar(count: number, total: number, width = BAR_WIDTH): string {
@@ -137,8 +138,9 @@ export function bar(count: number, total: number, width = BAR_WIDTH): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-function optionLines(vote: VoteRecord, titles: Record<string, string>, tr: Translator): string[] {
-  const tally = tallyOf(vote);
+/** One line per option with its count, bar and share (`tally`: the live count, or the closing's). */
+function optionLines(vote: LiveVote | VoteCloseResult, titles: Record<string, string>, tr: Translator): string[] {
+  const tally = vote.closed ? vote.closed.tally : (vote as LiveVote).tally;
   const total = Object.values(tally).reduce((a, b) => a + b, 0);
   return vote.options.map((name, i) => {
     const count = tally[name] ?? 0;
@@ -159,14 +161,14 @@ function cleanName(name: string): string {
 }
 
 /** The open vote message: title, options with live tally, deadline, tie rule, select and Close. */
-export function openVoteMessage(vote: VoteRecord, titles: Record<string, string>, locale: string) {
+export function openVoteMessage(vote: LiveVote, titles: Record<string, string>, locale: string) {
   const tr: Translator = (key, params) => t(locale, key, params);
   const unix = Math.floor(vote.closesAt / 1000);
   const head = `## ${tr('vote.title')}\n${tr('vote.startedBy', { name: cleanName(vote.createdBy.name) })}`;
   const options = optionLines(vote, titles, tr).join('\n');
   const foot = [
     tr('vote.deadline', { relative: `<t:${unix}:R>`, absolute: `<t:${unix}:f>` }),
-    tr('vote.ballots', { count: Object.keys(vote.ballots).length }),
+    tr('vote.ballots', { count: vote.ballotCount }),
     `-# ${tr('vote.tieRule')}`,
   ].join('\n');
   const [h, o, f] = fitTexts([head, options, foot]);
@@ -249,7 +251,7 @@ async function startVote(inv: Invocation, rawPresets: string | undefined, minute
   const titles = await titlesOf(deps, vote);
   const token = inv.interaction.token;
   return {
-    response: { type: InteractionResponseType.ChannelMessageWithSource, data: openVoteMessage(vote, titles, locales.guild) },
+    response: { type: InteractionResponseType.ChannelMessageWithSource, data: openVoteMessage(liveOf(vote), titles, locales.guild) },
     after: async () => {
       await rememberGuildLocale(deps, scope.guildId, locales.guild);
       try {
@@ -263,12 +265,13 @@ async function startVote(inv: Invocation, rawPresets: string | undefined, minute
 }
 
 /**
- * The vote a component names, only when it belongs to the channel the interaction comes from: a
- * custom_id naming another server's or channel's vote (forged) is answered as an unknown vote.
+ * The vote a component names (without its ballots: one small read), only when it belongs to the
+ * channel the interaction comes from: a custom_id naming another server's or channel's vote (forged)
+ * is answered as an unknown vote.
  */
-async function voteHere(inv: Invocation<APIMessageComponentInteraction>, voteId: string): Promise<VoteRecord> {
+async function voteHere(inv: Invocation<APIMessageComponentInteraction>, voteId: string): Promise<VoteInfo> {
   const scope = scopeOf(inv.interaction);
-  const vote = await inv.deps.store.votes.get(voteId);
+  const vote = await inv.deps.store.votes.info(voteId);
   if (!vote || vote.guildId !== scope.guildId || vote.channelId !== scope.channelId) throw new UserError('errors.store.vote_missing');
   return vote;
 }
@@ -303,7 +306,7 @@ async function closeButton(inv: Invocation<APIMessageComponentInteraction>, vote
 }
 
 /** Replaces the channel's draft spec with the winner (or starts a draft). Returns the new version. */
-async function applyWinner(deps: Deps, vote: VoteRecord, by: Actor, name: string, spec: Spec): Promise<{ version: number; created: boolean }> {
+async function applyWinner(deps: Deps, vote: VoteInfo, by: Actor, name: string, spec: Spec): Promise<{ version: number; created: boolean }> {
   const scope = { guildId: vote.guildId, channelId: vote.channelId };
   const actor = { id: by.id, name: by.name };
   const update = async () => {

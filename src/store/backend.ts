@@ -22,23 +22,41 @@ export class Unreadable {
  *  - push: a list, newest first: `item` goes to the front, the list is trimmed to `limit` items
  *    (`reset`: the list is emptied first); older data stored as one array value is converted;
  *  - hset: fields of a hash of strings (`reset`: the hash is emptied first; `ifAbsent`: fields already set are kept);
- *  - incr: a counter; expire: only the key's TTL.
+ *  - incr: a counter; expire: only the key's TTL;
+ *  - ballot: field `field` of the hash `key` set to `value`, with the hash `tally` (value → number of
+ *    fields holding it) kept in step: one count moves from the old value to the new, nothing when
+ *    unchanged, and the counter `rev` is bumped on a change. `tally['']` holds the `rev` its counts
+ *    match; when missing or different (older data, a write that did not keep the tally) the tally is
+ *    first rebuilt from the whole hash. A step's ballot writes apply after its other writes.
  */
 export type Write =
   | { op?: 'set'; key: string; value: unknown; ttlMs?: number }
   | { op: 'push'; key: string; item: unknown; limit: number; reset?: boolean; ttlMs?: number }
   | { op: 'hset'; key: string; fields: Record<string, string>; reset?: boolean; ifAbsent?: boolean; ttlMs?: number }
   | { op: 'incr'; key: string; ttlMs?: number }
-  | { op: 'expire'; key: string; ttlMs: number };
+  | { op: 'expire'; key: string; ttlMs: number }
+  | { op: 'ballot'; key: string; field: string; value: string; tally: string; rev: string; ttlMs?: number };
 
-/** What to read: a value, a whole hash (Record<string, string>), or items start..stop (inclusive, -1 = last) of a list. */
-export type ReadSpec = { kind: 'value'; key: string } | { kind: 'hash'; key: string } | { kind: 'range'; key: string; start: number; stop: number };
+/** The keys a write touches. */
+export function keysOf(w: Write): string[] {
+  return w.op === 'ballot' ? [w.key, w.tally, w.rev] : [w.key];
+}
+
+/**
+ * What to read: a value, a whole hash (Record<string, string>), the number of fields of a hash, or
+ * items start..stop (inclusive, -1 = last) of a list.
+ */
+export type ReadSpec =
+  | { kind: 'value'; key: string }
+  | { kind: 'hash'; key: string }
+  | { kind: 'count'; key: string }
+  | { kind: 'range'; key: string; start: number; stop: number };
 
 export interface AtomicStep<T> {
   writes: Write[];
   result: T;
-  /** A hash read right after the writes, in the same atomic step; `result` is then computed from it. */
-  after?: { hash: string; result: (hash: unknown) => T };
+  /** Reads right after the writes, in the same atomic step (keys among the step's keys); `result` is then computed from them. */
+  after?: { reads: ReadSpec[]; result: (values: unknown[]) => T };
 }
 
 /** Reads more inside an atomic step, consistent with the values it got (a conflict re-runs the step). */
@@ -66,7 +84,8 @@ export interface Backend {
   read(keys: string[]): Promise<unknown[]>;
   /**
    * One consistent read of values, hashes and list ranges: a list range is `unknown[]`, a hash a
-   * `Record<string, string>` or a flat `[field, value, …]` array (Redis), or Unreadable / undefined.
+   * `Record<string, string>` or a flat `[field, value, …]` array (Redis), or Unreadable / undefined;
+   * a count is a number (0 when the hash is missing) or Unreadable.
    */
   readAll(specs: ReadSpec[]): Promise<unknown[]>;
   write(writes: Write[]): Promise<void>;
@@ -78,8 +97,8 @@ export interface Backend {
   putRaw(key: string, value: unknown): Promise<void>;
 }
 
-export function finish<T>(step: AtomicStep<T>, after: unknown): T {
-  return step.after ? step.after.result(after) : step.result;
+export function finish<T>(step: AtomicStep<T>, after: unknown[] | undefined): T {
+  return step.after ? step.after.result(after ?? []) : step.result;
 }
 
 /**
@@ -199,7 +218,37 @@ export class LocalBackend implements Backend {
         if (old !== undefined) await this.#keyv.set(w.key, old, w.ttlMs);
         return;
       }
+      case 'ballot':
+        return this.#ballot(w);
     }
+  }
+
+  /** A ballot and its tally (see Write); the keys are written together, so one save holds all of them. */
+  async #ballot(w: Extract<Write, { op: 'ballot' }>): Promise<void> {
+    const [h, t, r] = (await Promise.all([this.#keyv.get(w.key), this.#keyv.get(w.tally), this.#keyv.get(w.rev)])) as unknown[];
+    const hash = isRecord(h) ? h : {};
+    const rev = typeof r === 'number' ? r : 0;
+    let tally: Record<string, unknown> | undefined = isRecord(t) && t[''] === rev ? t : undefined;
+    const rebuilt = tally === undefined;
+    if (!tally) {
+      const counts: Record<string, number> = { '': rev };
+      for (const field in hash) {
+        const value = hash[field];
+        if (typeof value === 'string' && value !== '') counts[value] = (counts[value] ?? 0) + 1;
+      }
+      tally = counts;
+    }
+    const old = hash[w.field];
+    const sets: Promise<unknown>[] = [];
+    if (old !== w.value) {
+      const counts: Record<string, unknown> = { ...tally, '': rev + 1 };
+      if (typeof old === 'string' && old !== '') counts[old] = Number(counts[old] ?? 0) - 1;
+      counts[w.value] = Number(counts[w.value] ?? 0) + 1;
+      sets.push(this.#keyv.set(w.key, { ...hash, [w.field]: w.value }, w.ttlMs), this.#keyv.set(w.rev, rev + 1, w.ttlMs), this.#keyv.set(w.tally, counts, w.ttlMs));
+    } else if (rebuilt) {
+      sets.push(this.#keyv.set(w.tally, tally, w.ttlMs));
+    }
+    await Promise.all(sets);
   }
 
   async write(writes: Write[]): Promise<void> {
@@ -208,12 +257,18 @@ export class LocalBackend implements Backend {
       // Keys in parallel (so that all of them reach the data before the next save: keyv-file batches
       // saves), the writes to one key in order.
       const byKey = new Map<string, Write[]>();
-      for (const w of writes) byKey.set(w.key, [...(byKey.get(w.key) ?? []), w]);
+      const ballots: Write[] = [];
+      for (const w of writes) {
+        if (w.op === 'ballot') ballots.push(w);
+        else byKey.set(w.key, [...(byKey.get(w.key) ?? []), w]);
+      }
       await Promise.all(
         [...byKey.values()].map(async (list) => {
           for (const w of list) await this.#apply(w);
         }),
       );
+      // A ballot touches three keys: after the other writes (they may have moved ballots into the hash).
+      for (const w of ballots) await this.#apply(w);
     } catch (error) {
       throw asStoreError(error, 'write failed');
     }
@@ -229,11 +284,13 @@ export class LocalBackend implements Backend {
       };
       const step = await fn(current, snapshot);
       for (const w of step.writes) {
-        if (!writable.has(w.key)) throw new Error(`atomic write to ${w.key} outside its keys`);
+        for (const key of keysOf(w)) if (!writable.has(key)) throw new Error(`atomic write to ${key} outside its keys`);
       }
       await this.write(step.writes);
-      const after = step.after ? (await this.readAll([{ kind: 'hash', key: step.after.hash }]))[0] : undefined;
-      return finish(step, after);
+      if (step.after) {
+        for (const spec of step.after.reads) if (!writable.has(spec.key)) throw new Error(`atomic read of ${spec.key} outside its keys`);
+      }
+      return finish(step, step.after ? await this.readAll(step.after.reads) : undefined);
     });
   }
 
@@ -262,8 +319,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A stored local value seen as a value, a hash or a list range. */
 function localView(spec: ReadSpec, value: unknown): unknown {
-  if (spec.kind === 'value' || value === undefined) return spec.kind === 'range' && value === undefined ? [] : value;
-  if (spec.kind === 'hash') return isRecord(value) ? value : new Unreadable('not a hash of ballots');
+  if (spec.kind === 'value') return value;
+  if (value === undefined) return spec.kind === 'range' ? [] : spec.kind === 'count' ? 0 : undefined;
+  if (spec.kind === 'hash') return isRecord(value) ? value : new Unreadable('not a hash');
+  if (spec.kind === 'count') return isRecord(value) ? Object.keys(value).length : new Unreadable('not a hash');
   if (!Array.isArray(value)) return new Unreadable('not a list');
   return value.slice(spec.start, spec.stop < 0 ? value.length + spec.stop + 1 : spec.stop + 1);
 }

@@ -40,12 +40,14 @@ import type {
   DraftRecord,
   DraftStore,
   HistoryEntry,
+  LiveVote,
   MetaStore,
   PresetStore,
   Scope,
   Store,
   StoreStats,
   VoteCloseResult,
+  VoteInfo,
   VoteRecord,
   VoteStore,
 } from './types.js';
@@ -368,16 +370,48 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
   }
 
   /** The vote value as written from now on: without ballots. */
-  function stripped(meta: VoteMeta): Omit<VoteRecord, 'ballots'> {
+  function stripped(meta: VoteMeta): VoteInfo {
     const { ballots: _ballots, ...rest } = meta;
     return rest;
   }
 
-  /** Writes moving older data's ballots (still in the vote value) into the hash; none for current data. */
-  function migrateBallots(meta: VoteMeta, bk: string, ttlMs: number | undefined): Write[] {
+  /**
+   * The live tally (option → count, every option) from the tally hash (an object, or flat
+   * [field, value, …]); field '' (the ballot counter it matches) and values that are not options are skipped.
+   */
+  function tallyOf(key: string, value: unknown, options: readonly string[]): Record<string, number> {
+    const tally: Record<string, number> = Object.fromEntries(options.map((option) => [option, 0]));
+    if (value === undefined) return tally;
+    if (value instanceof Unreadable) throw new StoreCorruptError(key, value.detail);
+    if (typeof value !== 'object' || value === null) throw new StoreCorruptError(key, 'not a tally');
+    const take = (option: unknown, count: unknown) => {
+      if (typeof option !== 'string' || option === '' || !Object.hasOwn(tally, option)) return;
+      const n = Number(count);
+      if (!Number.isSafeInteger(n) || n < 0) throw new StoreCorruptError(key, `${option.slice(0, 40)}: not a count`);
+      tally[option] = n;
+    };
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i += 2) take(value[i], value[i + 1]);
+    else for (const [option, count] of Object.entries(value)) take(option, count);
+    return tally;
+  }
+
+  function countOf(key: string, value: unknown): number {
+    if (value instanceof Unreadable) throw new StoreCorruptError(key, value.detail);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new StoreCorruptError(key, 'not a hash of ballots');
+    return value;
+  }
+
+  /**
+   * Writes moving older data's ballots (still in the vote value) into the hash; none for current data.
+   * The ballot counter is bumped, so the tally no longer matches it and is rebuilt at the next cast.
+   */
+  function migrateBallots(meta: VoteMeta, bk: string, rk: string, ttlMs: number | undefined): Write[] {
     if (!meta.ballots || Object.keys(meta.ballots).length === 0) return [];
     // Hash fields already there are newer (cast after the data was written): they win.
-    return [{ op: 'hset', key: bk, fields: meta.ballots, ifAbsent: true, ttlMs }];
+    return [
+      { op: 'hset', key: bk, fields: meta.ballots, ifAbsent: true, ttlMs },
+      { op: 'incr', key: rk, ttlMs },
+    ];
   }
 
   function requireMeta(key: string, value: unknown, voteId: string): VoteMeta {
@@ -391,6 +425,7 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
       const vk = keys.vote(vote.id);
       const bk = keys.ballots(vote.id);
       const rk = keys.ballotsRev(vote.id);
+      const tk = keys.tally(vote.id);
       const ok = keys.openVotes();
       await backend.atomic(
         [vk, ok],
@@ -405,12 +440,14 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
               // Leftovers of an earlier vote with this id go.
               { op: 'hset', key: bk, fields: record.ballots, reset: true, ttlMs: expiry },
               { key: rk, value: undefined },
+              // No tally: the first cast counts the ballots above (usually none) once.
+              { key: tk, value: undefined },
               { key: ok, value: record.closed ? open : [...open, record.id] },
             ],
             result: undefined,
           };
         },
-        { also: [bk, rk] },
+        { also: [bk, rk, tk] },
       );
     }),
 
@@ -425,11 +462,21 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
       return meta && assemble(meta, ballotsOf(bk, b));
     }),
 
+    info: op(async (voteId: string) => {
+      const vk = keys.vote(voteId);
+      const [v] = await backend.read([vk]);
+      const meta = metaOf(vk, v);
+      return meta && stripped(meta);
+    }),
+
     cast: op(async (voteId: string, userId: string, option: string) => {
       const vk = keys.vote(voteId);
       const bk = keys.ballots(voteId);
       const rk = keys.ballotsRev(voteId);
+      const tk = keys.tally(voteId);
       // Guarded by the vote value only (changes on close): casts by different members never conflict.
+      // The ballot and its tally change in the same atomic step; only the tally (a field per option)
+      // and the number of ballots are read back, never the ballots.
       return backend.atomic(
         [vk],
         ([value]) => {
@@ -437,16 +484,20 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
           if (meta.closed) throw new VoteClosedError(voteId);
           if (!meta.options.includes(option)) throw new VoteOptionError(voteId, option);
           const ballot = writeAs(BallotSchema, bk, { userId, option });
+          const info = stripped(meta);
           const writes: Write[] = [
-            ...migrateBallots(meta, bk, undefined),
-            ...(meta.ballots ? [{ key: vk, value: stripped(meta) }] : []),
-            { op: 'hset', key: bk, fields: { [ballot.userId]: ballot.option } },
-            { op: 'incr', key: rk },
+            ...migrateBallots(meta, bk, rk, undefined),
+            ...(meta.ballots ? [{ key: vk, value: info }] : []),
+            { op: 'ballot', key: bk, field: ballot.userId, value: ballot.option, tally: tk, rev: rk },
           ];
-          const result = (hash: unknown) => assemble(stripped(meta), ballotsOf(bk, hash));
-          return { writes, result: undefined as unknown as VoteRecord, after: { hash: bk, result } };
+          const result = ([tally, count]: unknown[]): LiveVote => ({ ...info, tally: tallyOf(tk, tally, info.options), ballotCount: countOf(bk, count) });
+          const reads = [
+            { kind: 'hash' as const, key: tk },
+            { kind: 'count' as const, key: bk },
+          ];
+          return { writes, result: undefined as unknown as LiveVote, after: { reads, result } };
         },
-        { also: [bk, rk] },
+        { also: [bk, rk, tk] },
       );
     }),
 
@@ -454,6 +505,7 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
       const vk = keys.vote(voteId);
       const bk = keys.ballots(voteId);
       const rk = keys.ballotsRev(voteId);
+      const tk = keys.tally(voteId);
       const ok = keys.openVotes();
       // The ballot counter is compared too: a ballot cast between the read and the write re-runs the count.
       return backend.atomic(
@@ -478,15 +530,16 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
           return {
             writes: [
               { key: vk, value: record, ttlMs: ttl },
-              ...migrateBallots(meta, bk, ttl),
+              ...migrateBallots(meta, bk, rk, ttl),
               { op: 'expire', key: bk, ttlMs: ttl },
               { op: 'expire', key: rk, ttlMs: ttl },
+              { op: 'expire', key: tk, ttlMs: ttl },
               ...cleanup,
             ],
             result: { ...vote, closed, alreadyClosed: false },
           };
         },
-        { also: [bk], extra: [{ kind: 'hash', key: bk }] },
+        { also: [bk, tk], extra: [{ kind: 'hash', key: bk }] },
       );
     }),
 
@@ -507,15 +560,16 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
     setMessage: op(async (voteId: string, messageId: string) => {
       const vk = keys.vote(voteId);
       const bk = keys.ballots(voteId);
+      const rk = keys.ballotsRev(voteId);
       await backend.atomic(
         [vk],
         ([value]) => {
           const meta = requireMeta(vk, value, voteId);
           const expiry = meta.closed ? ttl : undefined;
           const record = writeAs(VoteMetaSchema, vk, { ...stripped(meta), messageId });
-          return { writes: [{ key: vk, value: record, ttlMs: expiry }, ...migrateBallots(meta, bk, expiry)], result: undefined };
+          return { writes: [{ key: vk, value: record, ttlMs: expiry }, ...migrateBallots(meta, bk, rk, expiry)], result: undefined };
         },
-        { also: [bk] },
+        { also: [bk, rk] },
       );
     }),
   };

@@ -7,7 +7,10 @@
  *   <ns>:preset:<guild>              { [name]: SavedPreset }
  *   <ns>:vote:<voteId>               VoteRecord without `ballots` (older data: with them, merged on read)
  *   <ns>:ballots:<voteId>            userId → option (Redis HASH; an object in the file/memory stores)
- *   <ns>:ballots-rev:<voteId>        counter bumped by every cast (close compares it: no ballot slips past)
+ *   <ns>:ballots-rev:<voteId>        counter bumped by every cast that changes a ballot (close compares it: no ballot slips past)
+ *   <ns>:tally:<voteId>              option → number of ballots (Redis HASH; an object in the file/memory stores),
+ *                                    kept with the ballots in the same atomic step; field '' holds the
+ *                                    ballots-rev it matches (missing or behind: rebuilt from the ballots)
  *   <ns>:votes:open                  string[] (ids of open votes)
  *   <ns>:meta:<key>                  small JSON values
  */
@@ -28,6 +31,7 @@ export function storeKeys(namespace: string): StoreKeys {
     vote: (voteId: string) => `${ns}:vote:${segment(voteId, 'vote id')}`,
     ballots: (voteId: string) => `${ns}:ballots:${segment(voteId, 'vote id')}`,
     ballotsRev: (voteId: string) => `${ns}:ballots-rev:${segment(voteId, 'vote id')}`,
+    tally: (voteId: string) => `${ns}:tally:${segment(voteId, 'vote id')}`,
     openVotes: () => `${ns}:votes:open`,
     meta: (key: string) => `${ns}:meta:${segment(key, 'meta key')}`,
   };

@@ -68,15 +68,20 @@ end
 `;
 
 /**
- * What READ_SCRIPT returns for ARGV kind 'h' (a hash) or 'r:<start>:<stop>' (a list range): a table
- * tagged 'N' missing, 'H' hash (fields and values follow), 'L' list (items follow), 'S' a string
- * (older data: one value; raw text follows), 'T' another type (the type follows).
+ * What READ_SCRIPT returns for ARGV kind 'h' (a hash), 'c' (a hash's number of fields) or
+ * 'r:<start>:<stop>' (a list range): a table tagged 'N' missing, 'H' hash (fields and values follow),
+ * 'C' count (the number follows), 'L' list (items follow), 'S' a string (older data: one value; raw
+ * text follows), 'T' another type (the type follows).
  */
 const VIEW_FN = `
 local function view(key, kind)
   if kind == 'v' then return token(key) end
   local t = redis.call('TYPE', key)['ok']
   if t == 'none' then return {'N'} end
+  if kind == 'c' then
+    if t ~= 'hash' then return {'T', t} end
+    return {'C', redis.call('HLEN', key)}
+  end
   if kind == 'h' then
     if t ~= 'hash' then return {'T', t} end
     local out = redis.call('HGETALL', key)
@@ -99,6 +104,36 @@ for i = 1, #KEYS do out[i] = view(KEYS[i], ARGV[i] or 'v') end
 return out
 `;
 
+/**
+ * One ballot: field `field` of the hash `key` set to `value`, the tally hash `tk` (value → number
+ * of ballots) kept in step and the counter `rk` bumped when the ballot changes. The tally's field ''
+ * holds the counter value its counts match; when missing or different (older data, a cast by a
+ * version that did not keep the tally) it is rebuilt from the whole hash first: once, O(ballots).
+ * Otherwise O(1): HGET the old value, HSET the new, HINCRBY −1/+1, only when it changed.
+ */
+const BALLOT_FN = `
+local function ballot(key, field, value, tk, rk)
+  local rev = redis.call('GET', rk) or '0'
+  if redis.call('HGET', tk, '') ~= rev then
+    redis.call('DEL', tk)
+    local all = redis.call('HGETALL', key)
+    local counts = {}
+    for i = 2, #all, 2 do
+      local v = all[i]
+      if v ~= '' then counts[v] = (counts[v] or 0) + 1 end
+    end
+    redis.call('HSET', tk, '', rev)
+    for v, n in pairs(counts) do redis.call('HSET', tk, v, n) end
+  end
+  local old = redis.call('HGET', key, field)
+  if old == value then return end
+  redis.call('HSET', key, field, value)
+  if old then redis.call('HINCRBY', tk, old, -1) end
+  redis.call('HINCRBY', tk, value, 1)
+  redis.call('HSET', tk, '', redis.call('INCR', rk))
+end
+`;
+
 /** A list range inside an atomic step: KEYS = guarded keys then the list; 0 when a guarded key changed since it was read. */
 export const RANGE_IF_SCRIPT = `${TOKEN_FN}${VIEW_FN}
 local n = #KEYS - 1
@@ -110,16 +145,18 @@ return view(KEYS[n + 1], ARGV[n + 1])
 
 /**
  * Compare-and-set. KEYS: the G guarded keys, then the other keys written. ARGV[1] = G, ARGV[2] = the
- * number of writes, ARGV[3] = the index of a hash to return after the writes (0: none), then G tokens
- * (as read), then five args per write: key index, op, ttl in ms (0 = none), a, b. Ops: S set a, D delete,
- * P push item a and trim to b items, R the same on an emptied list, H hset a (JSON [field, value, …]),
- * Q the same on an emptied hash, X the same keeping fields already set, I incr, E expire. Returns 0 on a conflict, -i when the list at KEYS[i]
- * still holds older data (one string value) and must be converted first, else 1 or {'H', …} / {'N'}.
+ * number of writes M, ARGV[3] = the number of reads A after the writes, then G tokens (as read), then
+ * five args per write: key index, op, ttl in ms (0 = none), a, b, then two per read: key index, kind
+ * (as READ_SCRIPT's). Ops: S set a, D delete, P push item a and trim to b items, R the same on an
+ * emptied list, H hset a (JSON [field, value, …]), Q the same on an emptied hash, X the same keeping
+ * fields already set, I incr, E expire, B ballot (a: JSON [field, value, tally key index, rev key
+ * index]; see BALLOT_FN). Returns 0 on a conflict, -i when the list at KEYS[i] still holds older data
+ * (one string value) and must be converted first, else 1 (A = 0) or the A views.
  */
-export const CAS_SCRIPT = `${TOKEN_FN}
+export const CAS_SCRIPT = `${TOKEN_FN}${VIEW_FN}${BALLOT_FN}
 local g = tonumber(ARGV[1])
 local m = tonumber(ARGV[2])
-local afterIndex = tonumber(ARGV[3])
+local reads = tonumber(ARGV[3])
 for i = 1, g do
   if token(KEYS[i]) ~= ARGV[3 + i] then return 0 end
 end
@@ -159,17 +196,21 @@ for w = 0, m - 1 do
     for i = 1, #flat, 2 do redis.call('HSETNX', key, flat[i], flat[i + 1]) end
   elseif op == 'I' then
     redis.call('INCR', key)
+  elseif op == 'B' then
+    local spec = cjson.decode(a)
+    ballot(key, spec[1], spec[2], KEYS[spec[3]], KEYS[spec[4]])
+    if ttl > 0 then
+      redis.call('PEXPIRE', KEYS[spec[3]], ttl)
+      redis.call('PEXPIRE', KEYS[spec[4]], ttl)
+    end
   end
   if ttl > 0 and op ~= 'D' then redis.call('PEXPIRE', key, ttl) end
 end
-if afterIndex > 0 then
-  local key = KEYS[afterIndex]
-  if redis.call('TYPE', key)['ok'] ~= 'hash' then return {'N'} end
-  local out = redis.call('HGETALL', key)
-  table.insert(out, 1, 'H')
-  return out
-end
-return 1
+if reads == 0 then return 1 end
+local out = {}
+local at = base + m * 5
+for r = 1, reads do out[r] = view(KEYS[tonumber(ARGV[at + 2 * r - 1])], ARGV[at + 2 * r]) end
+return out
 `;
 
 /** Turns an older one-value list (a string) into a Redis list, keeping its TTL. KEYS[1]; ARGV[1] its token; ARGV[2..] the items, newest first. */
@@ -186,6 +227,7 @@ return 1
 function kindArg(spec: ReadSpec): string {
   if (spec.kind === 'value') return 'v';
   if (spec.kind === 'hash') return 'h';
+  if (spec.kind === 'count') return 'c';
   return `r:${Math.trunc(spec.start)}:${Math.trunc(spec.stop)}`;
 }
 
@@ -343,7 +385,8 @@ export class RedisBackend implements Backend {
     if (spec.kind === 'value') return this.#decode(String(view));
     if (!Array.isArray(view) || view.length === 0) throw new StoreUnavailableError('redis read: unexpected reply');
     const tag = String(view[0]);
-    if (tag === 'N') return spec.kind === 'range' ? [] : undefined;
+    if (tag === 'N') return spec.kind === 'range' ? [] : spec.kind === 'count' ? 0 : undefined;
+    if (tag === 'C') return Number(view[1]);
     if (tag === 'T') return new Unreadable(`holds a Redis ${String(view[1])}, not a value saltbot writes (foreign data?)`);
     // A hash stays flat ([field, value, …]: no object built twice); the facade checks and builds it.
     if (tag === 'H') return (view as string[]).slice(1);
@@ -443,11 +486,22 @@ export class RedisBackend implements Backend {
               case 'expire':
                 args.push(at, 'E', ttl, '', '');
                 break;
+              case 'ballot': {
+                const tally = scriptKeys.indexOf(w.tally) + 1;
+                const rev = scriptKeys.indexOf(w.rev) + 1;
+                if (tally === 0 || rev === 0) throw new Error(`atomic write to ${tally === 0 ? w.tally : w.rev} outside its keys`);
+                args.push(at, 'B', ttl, JSON.stringify([w.field, w.value, tally, rev]), '');
+                break;
+              }
             }
           }
-          const afterIndex = step.after ? scriptKeys.indexOf(step.after.hash) + 1 : 0;
-          if (step.after && afterIndex === 0) throw new Error(`atomic read of ${step.after.hash} outside its keys`);
-          const header = [String(keys.length), String(step.writes.length), String(afterIndex), ...tokens];
+          const reads = step.after?.reads ?? [];
+          for (const spec of reads) {
+            const index = scriptKeys.indexOf(spec.key);
+            if (index < 0) throw new Error(`atomic read of ${spec.key} outside its keys`);
+            args.push(String(index + 1), kindArg(spec));
+          }
+          const header = [String(keys.length), String(step.writes.length), String(reads.length), ...tokens];
           const written = await this.#call('write', () => this.#client.eval(CAS_SCRIPT, { keys: scriptKeys, arguments: [...header, ...args] }));
           if (typeof written === 'number' && written < 0) {
             // Older data: the list is still one value. Convert it, then run the step again (not a conflict).
@@ -456,7 +510,8 @@ export class RedisBackend implements Backend {
             continue;
           }
           if (written !== 0) {
-            const after = step.after ? await this.#decodeView({ kind: 'hash', key: step.after.hash }, written) : undefined;
+            if (reads.length && (!Array.isArray(written) || written.length !== reads.length)) throw new StoreUnavailableError('redis write: unexpected reply');
+            const after = reads.length ? await Promise.all(reads.map((spec, i) => this.#decodeView(spec, (written as unknown[])[i]))) : undefined;
             return finish(step, after);
           }
         }

@@ -81,6 +81,16 @@ export interface VoteRecord {
   closed?: VoteClosing;
 }
 
+/** A vote without its ballots: what the vote's own key holds (a small value, whatever the number of ballots). */
+export type VoteInfo = Omit<VoteRecord, 'ballots'>;
+
+/**
+ * What `votes.cast` returns: the vote without its ballots, with the live count per option (every
+ * option, 0 when nobody picked it) and the number of ballots — read from a tally kept with the
+ * ballots, so a pick costs the same at 5 ballots or 5,000.
+ */
+export type LiveVote = VoteInfo & { tally: Record<string, number>; ballotCount: number };
+
 /** What `votes.close` returns: the closed record, and whether it was already closed before this call. */
 export type VoteCloseResult = VoteRecord & { closed: VoteClosing; alreadyClosed: boolean };
 
@@ -133,8 +143,13 @@ export interface VoteStore {
   /** VoteExistsError when the id is taken. */
   create(vote: VoteRecord): Promise<void>;
   get(voteId: string): Promise<VoteRecord | undefined>;
-  /** Atomic; one ballot per member, a second cast changes it. VoteMissingError / VoteClosedError / VoteOptionError. */
-  cast(voteId: string, userId: string, option: string): Promise<VoteRecord>;
+  /** The vote without its ballots (one small read: no ballot is transferred). */
+  info(voteId: string): Promise<VoteInfo | undefined>;
+  /**
+   * Atomic; one ballot per member, a second cast changes it (the same pick twice counts once).
+   * Returns the live tally, not the ballots. VoteMissingError / VoteClosedError / VoteOptionError.
+   */
+  cast(voteId: string, userId: string, option: string): Promise<LiveVote>;
   /** Closes once; a second close returns the already-closed record with `alreadyClosed: true`. */
   close(voteId: string, by: Actor): Promise<VoteCloseResult>;
   /** Open votes, soonest deadline first (for re-arming timers after a restart). */
@@ -184,6 +199,7 @@ export interface StoreKeys {
   vote(voteId: string): string;
   ballots(voteId: string): string;
   ballotsRev(voteId: string): string;
+  tally(voteId: string): string;
   openVotes(): string;
   meta(key: string): string;
 }

@@ -385,10 +385,77 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await s.votes.cast(v.id, 'u1', 'pluck');
         await s.votes.cast(v.id, 'u2', 'big-room');
         const changed = await s.votes.cast(v.id, 'u1', 'big-room');
-        expect(changed.ballots).toEqual({ u1: 'big-room', u2: 'big-room' });
+        expect(changed).toMatchObject({ tally: { 'big-room': 2, 'trance-lead': 0, pluck: 0 }, ballotCount: 2 });
+        expect((await s.votes.get(v.id))?.ballots).toEqual({ u1: 'big-room', u2: 'big-room' });
         await expect(s.votes.cast(v.id, 'u3', 'not-an-option')).rejects.toBeInstanceOf(VoteOptionError);
         await expect(s.votes.cast('v-nope', 'u3', 'pluck')).rejects.toBeInstanceOf(VoteMissingError);
         await expect(s.votes.create(v)).rejects.toBeInstanceOf(VoteExistsError);
+      });
+
+      /** What the ballots say, per option: the count a live tally must equal. */
+      const recount = (record: VoteRecord) => {
+        const tally: Record<string, number> = Object.fromEntries(record.options.map((o) => [o, 0]));
+        for (const option of Object.values(record.ballots)) tally[option] = (tally[option] ?? 0) + 1;
+        return tally;
+      };
+
+      it('GIVEN a vote with 300 ballots WHEN a member changes their pick THEN the tally moves by one and equals a recount of the ballots', async () => {
+        const s = await store();
+        const v = vote();
+        await s.votes.create(v);
+        for (let i = 0; i < 300; i++) await s.votes.cast(v.id, `m${i}`, v.options[i % 3]!);
+        const before = await s.votes.cast(v.id, 'm0', 'big-room'); // m0 already picked big-room
+        expect(before.tally).toEqual({ 'big-room': 100, 'trance-lead': 100, pluck: 100 });
+        const after = await s.votes.cast(v.id, 'm0', 'pluck');
+        expect(after.tally).toEqual({ 'big-room': 99, 'trance-lead': 100, pluck: 101 });
+        expect(after.ballotCount).toBe(300);
+        expect(after.tally).toEqual(recount((await s.votes.get(v.id))!));
+        expect(after).toMatchObject({ id: v.id, guildId: v.guildId, channelId: v.channelId, options: v.options, createdBy: ann, closesAt: v.closesAt });
+        expect(after).not.toHaveProperty('ballots');
+      });
+
+      it('GIVEN a member who picked an option WHEN they pick it again THEN it counts once', async () => {
+        const s = await store();
+        const v = vote();
+        await s.votes.create(v);
+        await s.votes.cast(v.id, 'u1', 'pluck');
+        await s.votes.cast(v.id, 'u2', 'trance-lead');
+        const again = await s.votes.cast(v.id, 'u1', 'pluck');
+        expect(again).toMatchObject({ tally: { 'big-room': 0, 'trance-lead': 1, pluck: 1 }, ballotCount: 2 });
+        expect(again.tally).toEqual(recount((await s.votes.get(v.id))!));
+      });
+
+      it('GIVEN a vote that already holds ballots and has no tally yet WHEN a member casts THEN the counts include every earlier ballot', async () => {
+        const s = await store();
+        const v = vote({ ballots: { a: 'pluck', b: 'pluck', c: 'big-room' } });
+        await s.votes.create(v);
+        const cast = await s.votes.cast(v.id, 'c', 'trance-lead');
+        expect(cast).toMatchObject({ tally: { 'big-room': 0, 'trance-lead': 1, pluck: 2 }, ballotCount: 3 });
+        expect((await s.votes.cast(v.id, 'd', 'pluck')).tally).toEqual({ 'big-room': 0, 'trance-lead': 1, pluck: 3 });
+      });
+
+      it('GIVEN members changing their picks at once WHEN the vote closes THEN the last live tally, a recount and the closing tally agree', async () => {
+        const s = await store();
+        const v = vote();
+        await s.votes.create(v);
+        await Promise.all(Array.from({ length: 20 }, (_, i) => s.votes.cast(v.id, `m${i}`, v.options[i % 3]!)));
+        // Every member changes twice, concurrently with the others (and with their own second change).
+        await Promise.all(Array.from({ length: 40 }, (_, i) => s.votes.cast(v.id, `m${i % 20}`, v.options[(i + 1) % 3]!)));
+        const last = await s.votes.cast(v.id, 'm0', v.options[2]!);
+        const closed = await s.votes.close(v.id, ann);
+        expect(last.ballotCount).toBe(20);
+        expect(last.tally).toEqual(recount(closed));
+        expect(closed.closed.tally).toEqual(last.tally);
+      });
+
+      it('GIVEN a vote WHEN info THEN the record without its ballots; a missing vote THEN undefined', async () => {
+        const s = await store();
+        const v = vote();
+        await s.votes.create(v);
+        await s.votes.cast(v.id, 'u1', 'pluck');
+        const { ballots: _ballots, ...info } = v;
+        expect(await s.votes.info(v.id)).toEqual(info);
+        expect(await s.votes.info('v-nope')).toBeUndefined();
       });
 
       it('GIVEN 30 members casting at once WHEN the vote closes THEN every ballot is counted', async () => {

@@ -74,10 +74,12 @@ describe.each(backends)('store layout: %s', (_name, makeStore) => {
       await s.debug.putRaw(s.debug.keys.vote(vote.id), vote);
       expect((await s.votes.get(vote.id))?.ballots).toEqual(vote.ballots);
       const cast = await s.votes.cast(vote.id, 'm1', 'pluck'); // changes an older ballot
-      expect(cast.ballots).toEqual({ m1: 'pluck', m2: 'calling', m3: 'pluck' });
-      await s.votes.cast(vote.id, 'm4', 'calling');
+      expect(cast).toMatchObject({ tally: { calling: 1, pluck: 2 }, ballotCount: 3 });
+      expect((await s.votes.get(vote.id))?.ballots).toEqual({ m1: 'pluck', m2: 'calling', m3: 'pluck' });
+      const last = await s.votes.cast(vote.id, 'm4', 'calling');
+      expect(last).toMatchObject({ tally: { calling: 2, pluck: 2 }, ballotCount: 4 });
       const closed = await s.votes.close(vote.id, ann);
-      expect(closed.closed.tally).toEqual({ calling: 2, pluck: 2 });
+      expect(closed.closed.tally).toEqual(last.tally);
       expect(closed.ballots).toEqual({ m1: 'pluck', m2: 'calling', m3: 'pluck', m4: 'calling' });
       expect((await s.votes.get(vote.id))?.ballots).toEqual(closed.ballots);
     } finally {
@@ -235,6 +237,78 @@ describe('store layout: redis keys and round trips', () => {
       await s.votes.cast(vote.id, 'm2', 'calling');
       expect(await client.hGetAll(s.debug.keys.ballots(vote.id))).toEqual({ m1: 'pluck', m2: 'calling' });
       expect(await client.get(s.debug.keys.vote(vote.id))).not.toContain('m1');
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+
+  it('GIVEN a vote with 2,000 ballots WHEN a member changes their pick THEN the ballot and the tally hash change in one script, no ballot is read back', async () => {
+    const server = await startRedis();
+    const s = await createStore({ redisUrl: server.url, logger: silentLogger });
+    const client = createClient({ url: server.url });
+    await client.connect();
+    try {
+      const vote = oldVote();
+      await s.votes.create(vote);
+      for (let i = 0; i < 2000; i++) await s.votes.cast(vote.id, `m${i}`, i % 2 ? 'pluck' : 'calling');
+      const bk = s.debug.keys.ballots(vote.id);
+      // Every command Redis runs (scripts' included) that names the ballots hash.
+      const seen: string[] = [];
+      const monitor = client.duplicate();
+      await monitor.connect();
+      await monitor.monitor((line: string) => {
+        if (line.includes(`"${bk}"`) && !line.includes('"EVAL"') && !line.includes('"eval"')) seen.push(line.replace(/^.*?\] /, '').split(' ')[0]!.toUpperCase());
+      });
+      const before = await stats(client);
+      const cast = await s.votes.cast(vote.id, 'm0', 'pluck');
+      const after = await stats(client);
+      await monitor.close();
+      expect(cast).toMatchObject({ tally: { calling: 999, pluck: 1001 }, ballotCount: 2000 });
+      expect(delta(after, before, 'eval')).toBe(2);
+      expect(seen.sort()).toEqual(['"HGET"', '"HLEN"', '"HSET"', '"TYPE"']);
+      expect(await client.hGetAll(s.debug.keys.tally(vote.id))).toEqual({ '': '2001', calling: '999', pluck: '1001' });
+    } finally {
+      await client.close();
+      await s.close();
+      await server.stop();
+    }
+  });
+
+  it('GIVEN ballots written by a version without tallies (a hash and a counter, no tally key) WHEN a member casts THEN every earlier ballot counts', async () => {
+    const s = await createStore({ redisUrl: redis.url, logger: silentLogger });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const { ballots: _ballots, ...info } = oldVote();
+      await s.debug.putRaw(s.debug.keys.vote(info.id), info);
+      await client.hSet(s.debug.keys.ballots(info.id), { m1: 'calling', m2: 'calling', m3: 'pluck' });
+      await client.set(s.debug.keys.ballotsRev(info.id), '3');
+      const cast = await s.votes.cast(info.id, 'm3', 'calling');
+      expect(cast).toMatchObject({ tally: { calling: 3, pluck: 0 }, ballotCount: 3 });
+      expect((await s.votes.close(info.id, ann)).closed.tally).toEqual(cast.tally);
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  });
+
+  it('GIVEN a tally WHEN a process of a version without tallies changes a ballot THEN the next cast counts from the ballots again', async () => {
+    const s = await createStore({ redisUrl: redis.url, logger: silentLogger });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const vote = oldVote();
+      await s.votes.create(vote);
+      await s.votes.cast(vote.id, 'm1', 'calling');
+      await s.votes.cast(vote.id, 'm2', 'calling');
+      // What that version's cast did: HSET the ballot, INCR the counter.
+      await client.hSet(s.debug.keys.ballots(vote.id), 'm2', 'pluck');
+      await client.hSet(s.debug.keys.ballots(vote.id), 'm3', 'pluck');
+      await client.incrBy(s.debug.keys.ballotsRev(vote.id), 2);
+      const cast = await s.votes.cast(vote.id, 'm4', 'calling');
+      expect(cast).toMatchObject({ tally: { calling: 2, pluck: 2 }, ballotCount: 4 });
+      expect((await s.votes.close(vote.id, ann)).closed.tally).toEqual(cast.tally);
     } finally {
       await client.close();
       await s.close();
