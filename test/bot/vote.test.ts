@@ -110,6 +110,27 @@ describe('/salt vote', () => {
     expect(body).toContain('3 ballot(s)');
   });
 
+  it('GIVEN a vote whose 60 earlier ballots are kept in the older layout (inside the vote, no tally) WHEN a member picks and then changes their pick THEN the message counts every ballot and the change moves one', async () => {
+    bot = await makeBot();
+    const { voteId, pickId } = await startVote(bot, { presets: 'calling,naive' });
+    const stored = (await bot.store.votes.get(voteId))!;
+    const ballots = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`14000000000000000${String(i).padStart(2, '0')}`, i < 40 ? 'calling' : 'naive']));
+    await bot.store.debug.putRaw(bot.store.debug.keys.vote(voteId), { ...stored, ballots });
+
+    const first = text(dataOf(await bot.run(pick(pickId, 'naive', 1))).components);
+    expect(first).toMatch(/\*\*calling\*\*[^\n]*\\n[█░]+ \*\*40\*\* \(66 %\)/);
+    expect(first).toMatch(/\*\*naive\*\*[^\n]*\\n[█░]+ \*\*21\*\* \(34 %\)/);
+    expect(first).toContain('61 ballot(s)');
+    const changed = text(dataOf(await bot.run(pick(pickId, 'calling', 1))).components);
+    expect(changed).toMatch(/\*\*calling\*\*[^\n]*\\n[█░]+ \*\*41\*\* \(67 %\)/);
+    expect(changed).toMatch(/\*\*naive\*\*[^\n]*\\n[█░]+ \*\*20\*\* \(33 %\)/);
+    expect(changed).toContain('61 ballot(s)');
+    const again = text(dataOf(await bot.run(pick(pickId, 'calling', 1))).components);
+    expect(again).toContain('61 ballot(s)');
+    expect(again).toMatch(/\*\*calling\*\*[^\n]*\\n[█░]+ \*\*41\*\* \(67 %\)/);
+    expect(Object.keys((await bot.store.votes.get(voteId))!.ballots)).toHaveLength(61);
+  });
+
   it('GIVEN an open vote WHEN a member who did not start it and lacks Manage Messages presses Close THEN a localized refusal and the store is unchanged', async () => {
     bot = await makeBot();
     const { voteId, pickId, closeId } = await startVote(bot, { presets: 'calling,naive' });
