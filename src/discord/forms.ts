@@ -6,7 +6,7 @@
  * what changed under them. Invalid input is reported per field and nothing is saved.
  */
 import type { APIModalSubmitInteraction } from 'discord-api-types/v10';
-import { parseSpec, type SpecProblem } from '../domain/parse.js';
+import { parseSpec, parseSpecEdit, type SpecProblem } from '../domain/parse.js';
 import type { Spec, SpecInput } from '../domain/spec.js';
 import type { MessageKey, Translator } from '../i18n/index.js';
 import type { DraftRecord, HistoryEntry } from '../store/types.js';
@@ -120,9 +120,12 @@ export function problemLines(problems: readonly SpecProblem[], tr: Translator, d
   });
 }
 
-/** Validates a candidate spec; a UserError listing every problem when invalid. */
-export function validated(candidate: SpecInput, tr: Translator, def?: FormDef): Spec {
-  const result = parseSpec(candidate);
+/**
+ * Validates a candidate spec; a UserError listing every problem when invalid. With `base` (the
+ * valid spec the candidate was built from), only the parts that differ from it are validated.
+ */
+export function validated(candidate: SpecInput, tr: Translator, def?: FormDef, base?: Spec): Spec {
+  const result = base ? parseSpecEdit(base, candidate) : parseSpec(candidate);
   if (!result.ok) throw new UserError('errors.invalid', {}, problemLines(result.problems, tr, def));
   return result.value;
 }
@@ -190,7 +193,7 @@ export async function submitForm(
         if (userChanged && movedUnder && !same(mine, curVals[f.id])) conflicts.push(tr(f.label));
         merged[f.id] = userChanged ? mine! : (curVals[f.id] ?? mine!);
       }
-      const spec = validated(def.write(current.spec, merged, layer), tr, def);
+      const spec = validated(def.write(current.spec, merged, layer), tr, def, current.spec);
       return { ...current, spec };
     },
     { parts: [def.part(layerAfter)] },

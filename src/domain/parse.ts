@@ -111,9 +111,13 @@ function toProblem(issue: z.core.$ZodIssue): SpecProblem {
 
 /** Plain-words problems for a zod error, in path order, without duplicates. */
 export function problemsOf(error: z.ZodError): SpecProblem[] {
+  return problemsOfIssues(error.issues);
+}
+
+function problemsOfIssues(issues: readonly z.core.$ZodIssue[]): SpecProblem[] {
   const seen = new Set<string>();
   const out: SpecProblem[] = [];
-  for (const issue of error.issues) {
+  for (const issue of issues) {
     const problem = toProblem(issue);
     const id = `${problem.path}\u0000${problem.message}`;
     if (!seen.has(id)) {
@@ -181,6 +185,40 @@ export function parseSpec(input: unknown): ParseResult<Spec> {
   if (!migrated.ok) return migrated;
   const result = SpecSchema.safeParse(migrated.value, { reportInput: true });
   return result.success ? { ok: true, value: trustSpec(result.data) } : { ok: false, problems: problemsOf(result.error) };
+}
+
+const TOP_LEVEL = Object.keys(SpecSchema.shape) as (keyof typeof SpecSchema.shape)[];
+
+/**
+ * Validates a candidate built from a valid spec (a form's save): the top-level parts the candidate
+ * shares with `base` (the very same objects of a trusted spec) are taken as they are, only the
+ * parts that changed are validated. Same result as `parseSpec(candidate)` (a property test holds
+ * the two together); anything unusual, or new layers, goes through `parseSpec` itself.
+ */
+export function parseSpecEdit(base: Spec, candidate: unknown): ParseResult<Spec> {
+  if (!isTrustedSpec(base) || typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) return parseSpec(candidate);
+  const input = candidate as Record<string, unknown>;
+  // The layers carry the cross-field rule (unique ids): when they changed, validate everything.
+  if (input.layers !== base.layers || input.version !== base.version || isTrustedSpec(candidate)) return parseSpec(candidate);
+  const out: Record<string, unknown> = {};
+  const issues: z.core.$ZodIssue[] = [];
+  for (const key of TOP_LEVEL) {
+    const value = input[key];
+    const same = value === base[key];
+    // As zod does: a key given as undefined stays (undefined), a missing one stays missing.
+    if (same) {
+      if (value !== undefined || key in input) out[key] = value;
+      continue;
+    }
+    const result = SpecSchema.shape[key].safeParse(withoutNegativeZero(value), { reportInput: true });
+    if (result.success) {
+      if (result.data !== undefined || key in input) out[key] = result.data;
+    } else {
+      for (const issue of result.error.issues) issues.push({ ...issue, path: [key, ...issue.path] });
+    }
+  }
+  if (issues.length) return { ok: false, problems: problemsOfIssues(issues) };
+  return { ok: true, value: trustSpec(out as Spec) };
 }
 
 /** Validates spec JSON text; a syntax error is reported as a problem, never thrown. */
