@@ -1,11 +1,16 @@
 /**
  * Built-in presets: one JSON file per preset in `presets/`, in the same file format a user
- * exports and imports (see preset.ts). Read once, validated, cached.
+ * exports and imports (see preset.ts). Read once, validated, cached, and handed out as shared,
+ * deeply frozen objects: a lookup costs a search, not a copy (a vote's tally looks up the title
+ * of every option on every pick). A caller that wants to change one builds a new object
+ * (`{ ...preset.spec, track: { … } }`) or takes a `structuredClone`; an assignment into a preset
+ * throws a TypeError.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { formatProblem } from './parse.js';
+import { formatProblem, parseSpec } from './parse.js';
 import { parsePreset, type Preset } from './preset.js';
+import { deepFreeze } from './trusted.js';
 import { projectRoot } from '../util/root.js';
 
 /**
@@ -58,7 +63,14 @@ function readPresets(dir: string): Preset[] {
       errors.push(`${file}: name: is "${result.value.name}" but must equal the file name "${expected}"`);
       continue;
     }
-    presets.push(result.value);
+    // The spec as the store knows a valid spec (migrated, frozen and trusted): a draft started from
+    // a preset is not validated again.
+    const spec = parseSpec(result.value.spec);
+    if (!spec.ok) {
+      for (const problem of spec.problems) errors.push(`${file}: spec${problem.path ? '.' : ': '}${formatProblem(problem) || 'is invalid'}`);
+      continue;
+    }
+    presets.push(deepFreeze({ ...result.value, spec: spec.value }));
   }
   if (errors.length > 0) {
     throw new Error(`invalid preset file${errors.length === 1 ? '' : 's'} in ${dir}:\n  ${errors.join('\n  ')}`);
@@ -66,36 +78,43 @@ function readPresets(dir: string): Preset[] {
   return presets.sort(comparePresets);
 }
 
-const cache = new Map<string, readonly Preset[]>();
+interface Folder {
+  /** Deeply frozen, in display order. */
+  readonly list: readonly Preset[];
+  readonly byName: ReadonlyMap<string, Preset>;
+}
+
+const cache = new Map<string, Folder>();
 
 /**
  * Every built-in preset, validated, in display order (calling, the article's approaches, then the
- * rest alphabetically). Files are read once per folder; each call returns fresh copies, so a
- * caller may edit what it gets. `dir` defaults to `presetsDir()` (tests pass another folder).
- * Throws an Error naming each bad file and problem path when a preset file is invalid.
+ * rest alphabetically). Files are read once per folder. The list is a new array each call; the
+ * presets in it are shared and deeply frozen (see the top of this file). `dir` defaults to
+ * `presetsDir()` (tests pass another folder). Throws an Error naming each bad file and problem
+ * path when a preset file is invalid.
  */
 export function loadBuiltinPresets(dir: string = presetsDir()): Preset[] {
-  return structuredClone(cached(dir)) as Preset[];
+  return [...cached(dir).list];
 }
 
-/** The validated presets of a folder, read once (callers must not edit them: hand out copies). */
-function cached(dir: string): readonly Preset[] {
-  let presets = cache.get(dir);
-  if (!presets) {
-    presets = readPresets(dir);
-    cache.set(dir, presets);
+/** The validated presets of a folder, read once. */
+function cached(dir: string): Folder {
+  let folder = cache.get(dir);
+  if (!folder) {
+    const list = readPresets(dir);
+    folder = { list, byName: new Map(list.map((p) => [p.name, p])) };
+    cache.set(dir, folder);
   }
-  return presets;
+  return folder;
 }
 
-/** A built-in preset by name (a fresh copy), or undefined. */
+/** A built-in preset by name (case and surrounding spaces ignored; shared and deeply frozen), or undefined. */
 export function getBuiltinPreset(name: string, dir: string = presetsDir()): Preset | undefined {
-  const lowered = name.trim().toLowerCase();
-  const found = cached(dir).find((p) => p.name === lowered);
-  return found ? (structuredClone(found) as Preset) : undefined;
+  const { byName } = cached(dir);
+  return byName.get(name) ?? byName.get(name.trim().toLowerCase());
 }
 
 /** The built-in preset names, in display order. */
 export function builtinPresetNames(dir: string = presetsDir()): string[] {
-  return cached(dir).map((p) => p.name);
+  return cached(dir).list.map((p) => p.name);
 }

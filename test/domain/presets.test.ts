@@ -57,9 +57,11 @@ describe('loadBuiltinPresets', () => {
     expect(builtinPresetNames()).toEqual(names);
   });
 
-  it('GIVEN a loaded preset WHEN the caller edits it THEN the next load is unaffected', () => {
+  it('GIVEN a loaded preset WHEN the caller tries to edit it THEN the edit is refused and the next load is unaffected', () => {
     const first = loadBuiltinPresets()[0]!;
-    first.spec.track.bpm = 60;
+    expect(() => {
+      first.spec.track.bpm = 60;
+    }).toThrow(TypeError);
     expect(loadBuiltinPresets()[0]!.spec.track.bpm).toBe(126);
   });
 

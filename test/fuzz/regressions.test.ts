@@ -80,10 +80,12 @@ describe('GIVEN an open vote in a channel of one server', () => {
 });
 
 describe('GIVEN the built-in presets (looked up without copying every preset, which made each lookup slow)', () => {
-  it('WHEN a caller edits the preset it got THEN the next lookup returns the original', () => {
+  it('WHEN a caller tries to edit the preset it got THEN the edit is refused and the next lookup returns the original', () => {
     const first = getBuiltinPreset('calling')!;
     const bpm = first.spec.track.bpm;
-    first.spec.track.bpm = bpm + 1;
+    expect(() => {
+      first.spec.track.bpm = bpm + 1;
+    }).toThrow(TypeError);
     expect(getBuiltinPreset(' Calling ')!.spec.track.bpm).toBe(bpm);
     expect(getBuiltinPreset('no-such-preset')).toBeUndefined();
   });
