@@ -61,21 +61,75 @@ export function catalog(locale: Locale, which: 'bot' | 'commands' = 'bot'): Map<
 export function resolveLocale(locale: string | undefined | null): Locale {
   if (!locale) return DEFAULT_LOCALE;
   if ((LOCALES as readonly string[]).includes(locale)) return locale as Locale;
+  const known = resolved.get(locale);
+  if (known) return known;
   const lang = locale.split('-')[0]!.toLowerCase();
-  return LOCALES.find((l) => l.split('-')[0]!.toLowerCase() === lang) ?? DEFAULT_LOCALE;
+  const loc = LOCALES.find((l) => l.split('-')[0]!.toLowerCase() === lang) ?? DEFAULT_LOCALE;
+  // Discord has a few dozen locales; anything else (a forged payload) is not remembered.
+  if (resolved.size < 64) resolved.set(locale, loc);
+  return loc;
 }
+const resolved = new Map<string, Locale>();
+
+const PLACEHOLDER = /\{(\w+)\}/g;
 
 /** Fills `{name}` placeholders; unknown placeholders stay visible rather than vanish. */
 export function format(template: string, params: Params = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(PLACEHOLDER, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * A template split once at its placeholders: `parts` alternates literal text and placeholder
+ * names (`['Track: ', 'bpm', ' BPM']`). Filling it gives exactly what `format` gives. A template
+ * without placeholders also keeps its final text per locale (command references localized).
+ */
+interface Compiled {
+  readonly parts: readonly string[];
+  /** The finished message of a template without placeholders (whatever the params). */
+  readonly fixed?: string;
+}
+
+function compile(template: string, loc: Locale): Compiled {
+  const parts = template.split(PLACEHOLDER);
+  if (parts.length === 1) return { parts, fixed: localizeCommandRefs(template, loc) };
+  return { parts };
+}
+
+function fill(parts: readonly string[], params: Params | undefined): string {
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    out += (params !== undefined && name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!;
+  }
+  return out;
+}
+
+/** Compiled templates by locale and key (keys the catalogs know only; a miss is not remembered). */
+const compiledByLocale = new Map<Locale, Map<string, Compiled>>();
+
+function compiled(loc: Locale, key: string): Compiled | undefined {
+  let byKey = compiledByLocale.get(loc);
+  if (!byKey) {
+    byKey = new Map();
+    compiledByLocale.set(loc, byKey);
+  }
+  let entry = byKey.get(key);
+  if (entry === undefined) {
+    const template = catalog(loc).get(key) ?? catalog(DEFAULT_LOCALE).get(key);
+    if (template === undefined) return undefined;
+    entry = compile(template, loc);
+    byKey.set(key, entry);
+  }
+  return entry;
 }
 
 /** A message in a locale, falling back to en-US for a key a locale lacks. */
 export function t(locale: string | undefined | null, key: MessageKey | (string & {}), params?: Params): string {
   const loc = resolveLocale(locale);
-  const template = catalog(loc).get(key) ?? catalog(DEFAULT_LOCALE).get(key);
-  if (template === undefined) return key;
-  return localizeCommandRefs(format(template, params), loc);
+  const entry = compiled(loc, key);
+  if (entry === undefined) return key;
+  if (entry.fixed !== undefined) return entry.fixed;
+  return localizeCommandRefs(fill(entry.parts, params), loc);
 }
 
 interface CommandNode {

@@ -94,6 +94,26 @@ describe('translation helpers', () => {
     expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
   });
 
+  it('GIVEN every message of every locale WHEN translated with all, some or none of its params THEN the text is the template formatted, command references localized', () => {
+    for (const locale of [...LOCALES, 'es-419', 'ko']) {
+      const loc = resolveLocale(locale);
+      for (const [key, en] of catalog('en-US')) {
+        const template = catalog(loc).get(key) ?? en;
+        const names = placeholders(en);
+        const all = Object.fromEntries(names.map((name, i) => [name, i % 2 ? i : `/salt preset apply name:v${i}`]));
+        const some = Object.fromEntries(names.slice(1).map((name) => [name, 'v']));
+        for (const params of [undefined, all, some]) {
+          expect(t(locale, key, params), `${locale} ${key}`).toBe(localizeCommandRefs(format(template, params), loc));
+        }
+      }
+    }
+  });
+
+  it('GIVEN a key WHEN translated twice with different params THEN each answer has its own params', () => {
+    expect(t('en-US', 'card.track', { bpm: 126, key: 'A minor', style: 'x' })).toContain('126');
+    expect(t('en-US', 'card.track', { bpm: 128, key: 'A minor', style: 'x' })).toContain('128');
+  });
+
   it('GIVEN a key WHEN translated THEN the locale text is used, and a missing key falls back to the key', () => {
     expect(t('en-US', 'errors.noDraft')).toContain('/salt new');
     expect(t('en-US', 'no.such.key')).toBe('no.such.key');
