@@ -185,7 +185,8 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
             const entries = items.map((item) => lazyEntryOf(hk, item));
             return sinceVersion === undefined ? entries : entries.filter((e) => e.version >= sinceVersion);
           };
-          const next = await mutate(structuredClone(previous), { history });
+          // `previous` is frozen (a validated store value): mutators build a new record.
+          const next = await mutate(previous, { history });
           const now = Date.now();
           let contributors = next.contributors ?? previous.contributors;
           if (opts.parts?.length) {
