@@ -98,7 +98,12 @@ async function deliver(deps: Deps, token: string, scope: Scope, args: ListenArgs
     if (preview.wav.length > DISCORD_LIMITS.attachmentBytes) throw new Error(`preview is ${preview.wav.length} bytes (max ${DISCORD_LIMITS.attachmentBytes})`);
     const file: OutgoingFile = { name: PREVIEW_FILE, data: preview.wav, contentType: 'audio/wav' };
     deps.log.debug({ guildId: scope.guildId, bars: preview.bars, bytes: preview.bytes, renderMs: Math.round(preview.renderMs) }, 'audio preview rendered');
-    await deps.api.editOriginal(token, message(listenText(record, preview, args.notes !== undefined, locales.t), file), [file]);
+    try {
+      await deps.api.editOriginal(token, message(listenText(record, preview, args.notes !== undefined, locales.t), file), [file]);
+    } finally {
+      // Sent (or failed): the WAV's memory goes back to the pool for the next preview.
+      preview.release();
+    }
   } catch (error) {
     let text = failureText(error, locales);
     if (text === undefined) {

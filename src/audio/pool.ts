@@ -15,6 +15,7 @@ import { InvalidNotesError, type NotesProblem } from './notes.js';
 import type { Inferred } from './params.js';
 import { PreviewOptionError, type PreviewOptions, type PreviewProblem } from './render.js';
 import { DISCORD_FILE_LIMIT_BYTES } from './wav.js';
+import { withRoom } from '../util/room.js';
 import { RENDER_GATE, startModuleWorker, WorkerPool } from '../util/workerPool.js';
 import type { JobMessage, WorkerFailure, WorkerReply } from './worker.js';
 
@@ -32,6 +33,11 @@ export interface PreviewFile {
   readonly inferred: readonly Inferred[];
   /** Time the worker spent rendering and encoding, ms. */
   readonly renderMs: number;
+  /**
+   * Gives the WAV's memory back to the pool for a later render (call once the WAV is sent; `wav`
+   * must not be used afterwards). Optional: an unreleased preview is garbage-collected as usual.
+   */
+  release(): void;
 }
 
 export class PreviewTimeoutError extends Error {
@@ -54,8 +60,13 @@ function rebuild(error: WorkerFailure): Error {
   return new PreviewWorkerError(`${error.name}: ${error.message}`);
 }
 
+/** Released WAV buffers kept for the next renders. */
+const SPARE_BUFFERS = 2;
+
 export class PreviewPool {
   private readonly jobs: WorkerPool<JobMessage, WorkerReply>;
+  /** WAV buffers released by previews already sent, lent to the next renders (see worker.ts). */
+  private readonly spares: ArrayBuffer[] = [];
 
   constructor(readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
     this.jobs = new WorkerPool<JobMessage, WorkerReply>({
@@ -72,12 +83,24 @@ export class PreviewPool {
     return this.jobs.pending;
   }
 
+  /**
+   * Renders on the worker. The WAV comes back without a copy, with room around it for the upload's
+   * framing (src/util/room.ts); call `release()` on the preview once it is sent.
+   */
   async render(spec: Spec, options: PreviewOptions = {}): Promise<PreviewFile> {
-    const reply = await this.submit({ kind: 'render', spec, options });
+    const spare = this.spares.pop();
+    const reply = await this.submit({ kind: 'render', spec, options, ...(spare ? { spare } : {}) }, spare ? [spare] : []);
     if (!reply.ok || reply.kind !== 'render') throw new PreviewWorkerError('unexpected reply');
-    const wav = Buffer.from(reply.wav.buffer, reply.wav.byteOffset, reply.wav.byteLength);
+    const wav = withRoom(Buffer.from(reply.wav.buffer, reply.wav.byteOffset, reply.wav.byteLength));
     if (wav.length > DISCORD_FILE_LIMIT_BYTES) throw new PreviewWorkerError(`preview is ${wav.length} bytes, over Discord's limit`);
-    return { wav, bytes: wav.length, ...reply.meta, inferred: reply.meta.inferred as Inferred[] };
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      const buffer = wav.buffer as ArrayBuffer;
+      if (buffer.byteLength > 0 && this.spares.length < SPARE_BUFFERS) this.spares.push(buffer);
+    };
+    return { wav, bytes: wav.length, ...reply.meta, inferred: reply.meta.inferred as Inferred[], release };
   }
 
   async measure(spec: Spec): Promise<ReturnType<typeof measureSpecReport>> {
@@ -91,8 +114,8 @@ export class PreviewPool {
     return this.jobs.close();
   }
 
-  private async submit(message: JobMessage): Promise<WorkerReply> {
-    const reply = await this.jobs.submit(message);
+  private async submit(message: JobMessage, transfer: readonly ArrayBuffer[] = []): Promise<WorkerReply> {
+    const reply = await this.jobs.submit(message, transfer);
     if (!reply.ok) throw rebuild(reply.error);
     return reply;
   }

@@ -19,13 +19,17 @@ export function wavSize(frames: number): number {
   return WAV_HEADER_BYTES + frames * 4;
 }
 
-/** Encodes stereo float samples (clamped to [-1, 1]) as a 16-bit PCM WAV file. */
-export function encodeWav(buffers: StereoBuffers): Buffer {
+/**
+ * Encodes stereo float samples (clamped to [-1, 1]) as a 16-bit PCM WAV file; into the start of
+ * `target` when given (it must hold wavSize(frames) bytes; the preview worker reuses its buffers).
+ */
+export function encodeWav(buffers: StereoBuffers, target?: Uint8Array): Buffer {
   const { left, right, sampleRate } = buffers;
   if (left.length !== right.length) throw new Error('left and right channels differ in length');
   const frames = left.length;
   const dataBytes = frames * 4;
-  const out = Buffer.alloc(WAV_HEADER_BYTES + dataBytes);
+  if (target && target.byteLength < WAV_HEADER_BYTES + dataBytes) throw new RangeError('the WAV does not fit into the target buffer');
+  const out = target ? Buffer.from(target.buffer, target.byteOffset, WAV_HEADER_BYTES + dataBytes) : Buffer.alloc(WAV_HEADER_BYTES + dataBytes);
   out.write('RIFF', 0, 'ascii');
   out.writeUInt32LE(36 + dataBytes, 4);
   out.write('WAVE', 8, 'ascii');

@@ -1,16 +1,28 @@
 /**
  * The preview worker thread: renders (or measures) one job at a time, off the main event loop.
  * Started by pool.ts; compiled to dist/src/audio/worker.js, run from src/ with tsx in tests.
+ *
+ * A render writes its WAV WAV_ROOM_BEFORE bytes into an ArrayBuffer with room on both sides (the
+ * upload frames it there without a copy, see src/util/room.ts) and transfers that ArrayBuffer to
+ * the main thread; the job may bring a spare one back (a previous preview's, once uploaded), so a
+ * steady stream of previews allocates no new memory on either thread.
  */
 import { parentPort } from 'node:worker_threads';
 import type { Spec } from '../domain/spec.js';
 import { measureSpecReport } from './measure.js';
 import { InvalidNotesError } from './notes.js';
 import { PreviewOptionError, renderPreview, type PreviewOptions } from './render.js';
-import { encodeWav } from './wav.js';
+import { encodeWav, wavSize } from './wav.js';
+
+/** Free bytes before the WAV in a reply's ArrayBuffer (a multipart upload's part headers fit there). */
+export const WAV_ROOM_BEFORE = 16 * 1024;
+/** Free bytes after the WAV (the multipart closing boundary). */
+export const WAV_ROOM_AFTER = 1024;
+/** WAV buffers are allocated in steps of this size (so that renders of other lengths can reuse them). */
+const WAV_BUFFER_STEP = 256 * 1024;
 
 export type JobMessage =
-  | { readonly kind: 'render'; readonly spec: Spec; readonly options: PreviewOptions }
+  | { readonly kind: 'render'; readonly spec: Spec; readonly options: PreviewOptions; readonly spare?: ArrayBuffer }
   | { readonly kind: 'measure'; readonly spec: Spec };
 export type WorkerJob = JobMessage & { readonly id: number };
 
@@ -26,6 +38,7 @@ export type WorkerReply =
       readonly id: number;
       readonly ok: true;
       readonly kind: 'render';
+      /** The WAV: WAV_ROOM_BEFORE bytes into its (transferred) ArrayBuffer, room after it. */
       readonly wav: Uint8Array;
       readonly meta: { durationS: number; sampleRate: number; bars: number; bpm: number; notes: readonly string[]; layers: readonly string[]; inferred: unknown[]; renderMs: number };
     }
@@ -38,6 +51,13 @@ function failure(error: unknown): WorkerFailure {
   return { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
 }
 
+/** An ArrayBuffer with room for `bytes` of WAV: the job's spare when it is large enough. */
+function wavBuffer(bytes: number, spare: ArrayBuffer | undefined): ArrayBuffer {
+  const needed = WAV_ROOM_BEFORE + bytes + WAV_ROOM_AFTER;
+  if (spare && spare.byteLength >= needed) return spare;
+  return new ArrayBuffer(Math.ceil(needed / WAV_BUFFER_STEP) * WAV_BUFFER_STEP);
+}
+
 const port = parentPort;
 if (port) {
   port.on('message', (job: WorkerJob) => {
@@ -45,8 +65,9 @@ if (port) {
     try {
       if (job.kind === 'render') {
         const audio = renderPreview(job.spec, job.options);
-        const wav = encodeWav(audio);
-        const bytes = new Uint8Array(wav.buffer, wav.byteOffset, wav.byteLength);
+        const buffer = wavBuffer(wavSize(audio.left.length), job.spare);
+        const wav = encodeWav(audio, new Uint8Array(buffer, WAV_ROOM_BEFORE));
+        const bytes = new Uint8Array(buffer, WAV_ROOM_BEFORE, wav.byteLength);
         const reply: WorkerReply = {
           id: job.id,
           ok: true,
@@ -63,7 +84,7 @@ if (port) {
             renderMs: performance.now() - started,
           },
         };
-        port.postMessage(reply, wav.byteOffset === 0 && wav.byteLength === wav.buffer.byteLength ? [wav.buffer as ArrayBuffer] : []);
+        port.postMessage(reply, [buffer]);
       } else {
         const report = measureSpecReport(job.spec);
         const reply: WorkerReply = { id: job.id, ok: true, kind: 'measure', report, renderMs: performance.now() - started };

@@ -14,6 +14,7 @@ import { DiscordAPIError, HTTPError, type REST, type RequestData } from '@discor
 import { Routes, type APIInteraction, type RESTGetAPIWebhookWithTokenMessageResult, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
 import { DiscordApiError, type DiscordApi } from './deps.js';
 import type { OutgoingFile, Reply } from './reply.js';
+import { roomAround } from '../util/room.js';
 
 export interface RestDiscordApi extends DiscordApi {
   /** Answers an interaction: POST /interactions/{id}/{token}/callback with `reply.response` (and its files). */
@@ -25,25 +26,35 @@ const quoted = (s: string): string => s.replace(/"/g, '%22').replace(/\r/g, '%0D
 
 /**
  * One multipart/form-data body: `payload_json` (the JSON body), then `files[n]` with their names
- * and content types. The file bytes are copied once, into the single body buffer.
+ * and content types. The file bytes are copied once, into the single body buffer, except for one
+ * file with room around it (src/util/room.ts): its part is then framed in place, without a copy.
  */
 export function multipartRequest(body: unknown, files: readonly OutgoingFile[]): { contentType: string; body: Buffer } {
   const boundary = `saltbot-${randomBytes(12).toString('hex')}`;
-  const parts: Buffer[] = [
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="payload_json"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(body)}\r\n`, 'utf8'),
-  ];
+  let head = `--${boundary}\r\nContent-Disposition: form-data; name="payload_json"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(body)}\r\n`;
+  const partHead = (file: OutgoingFile, i: number): string =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="files[${i}]"; filename="${quoted(file.name)}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`;
+  const tail = `\r\n--${boundary}--\r\n`;
+  const contentType = `multipart/form-data; boundary=${boundary}`;
+  if (files.length === 1) {
+    const data = files[0]!.data;
+    head += partHead(files[0]!, 0);
+    const room = roomAround(data);
+    const headBytes = Buffer.byteLength(head, 'utf8');
+    if (room.before >= headBytes && room.after >= tail.length) {
+      const whole = Buffer.from(data.buffer, data.byteOffset - headBytes, headBytes + data.byteLength + tail.length);
+      whole.write(head, 0, 'utf8');
+      whole.write(tail, headBytes + data.byteLength, 'latin1');
+      return { contentType, body: whole };
+    }
+    return { contentType, body: Buffer.concat([Buffer.from(head, 'utf8'), data, Buffer.from(tail, 'latin1')]) };
+  }
+  const parts: Buffer[] = [Buffer.from(head, 'utf8')];
   files.forEach((file, i) => {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="files[${i}]"; filename="${quoted(file.name)}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
-        'utf8',
-      ),
-      file.data,
-      Buffer.from('\r\n', 'utf8'),
-    );
+    parts.push(Buffer.from(`${i === 0 ? '' : '\r\n'}${partHead(file, i)}`, 'utf8'), file.data);
   });
-  parts.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'));
-  return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) };
+  parts.push(Buffer.from(tail, 'latin1'));
+  return { contentType, body: Buffer.concat(parts) };
 }
 
 /** The request options for `payload`: JSON, or a ready multipart body when there are files (sent as they are). */

@@ -2,6 +2,7 @@
  * The audio preview and the measured lint, tested on the signal (no snapshots): spectra, gain
  * curves, pitches and onsets of rendered audio.
  */
+import { REST } from '@discordjs/rest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fundamentalHz, powerSpectrum } from '../../src/audio/analysis.js';
 import { addOscillator, harmonicsFor, wavetable } from '../../src/audio/dsp.js';
@@ -19,7 +20,9 @@ import { PreviewOptionError, renderPreview, renderStack } from '../../src/audio/
 import { DISCORD_FILE_LIMIT_BYTES, encodeWav, wavSize } from '../../src/audio/wav.js';
 import { getBuiltinPreset } from '../../src/domain/presets.js';
 import type { Spec } from '../../src/domain/spec.js';
+import { createDiscordApi } from '../../src/discord/restApi.js';
 import { foundationInput, layerInput, makeSpec } from '../fixtures/spec.js';
+import { interactions, startStandin } from '../standin/index.js';
 
 const SR = 44100;
 const calling = (): Spec => getBuiltinPreset('calling')!.spec;
@@ -232,6 +235,36 @@ describe('renderPreviewInWorker', () => {
     expect(b.notes).toEqual(['A4', 'E5']);
     expect(b.bytes).toBe(wavSize(Math.round(((8 * 60) / 126) * 44100)));
     expect(pool.pending).toBe(0);
+  });
+
+  it('GIVEN a longer preview released after sending WHEN a shorter one renders into its memory THEN its bytes are exactly an in-process render', async () => {
+    const spec = calling();
+    const long = await pool.render(spec, { bars: 4 });
+    long.release();
+    const short = await pool.render(spec, { bars: 1, notes: 'C5 G4' });
+    expect(Buffer.compare(short.wav, encodeWav(renderPreview(spec, { bars: 1, notes: 'C5 G4' })))).toBe(0);
+    short.release();
+  });
+
+  it('GIVEN a preview from the worker WHEN uploaded through the DiscordApi THEN the stand-in receives the message and exactly the WAV bytes', async () => {
+    const standin = await startStandin();
+    try {
+      const api = createDiscordApi(new REST({ api: standin.apiBase, retries: 0 }).setToken(standin.token), standin.applicationId);
+      const spec = calling();
+      const preview = await pool.render(spec, { bars: 2 });
+      const expected = Buffer.from(preview.wav);
+      const ix = interactions.chatInput({ name: 'salt' });
+      await api.postCallback(ix, { response: { type: 5, data: { flags: 64 } } });
+      await api.editOriginal(ix.token, { content: 'préview "ok"', allowed_mentions: { parse: [] } }, [{ name: 'salt-preview.wav', data: preview.wav, contentType: 'audio/wav' }]);
+      preview.release();
+      const edit = await standin.waitFor((r) => r.method === 'PATCH' && r.files.length > 0);
+      expect(edit.body).toMatchObject({ content: 'préview "ok"', attachments: [{ id: 0, filename: 'salt-preview.wav' }] });
+      expect(edit.files).toHaveLength(1);
+      expect(edit.files[0]).toMatchObject({ field: 'files[0]', name: 'salt-preview.wav', contentType: 'audio/wav', size: expected.length });
+      expect(Buffer.compare(edit.files[0]!.data, expected)).toBe(0);
+    } finally {
+      await standin.close();
+    }
   });
 
   it('GIVEN bad notes WHEN rendered on the worker THEN the same InvalidNotesError comes back', async () => {
