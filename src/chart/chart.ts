@@ -19,7 +19,7 @@ import { BEATS_PER_BAR, barTimestamp, formatMs, msPerBar, msPerBeat, releaseWind
 import type { Role } from '../domain/vocabulary.js';
 import { KICK_BAND, bandOverlaps, layerBands } from './bands.js';
 import { sidechainCurve } from './sidechain.js';
-import { clipText, el, escapeXml, line, n, rect, text, textWidth } from './svg.js';
+import { clipText, el, escapeXml, line, n, rect, text as svgText, textWidth, type TextOptions } from './svg.js';
 
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 900;
@@ -178,13 +178,19 @@ export function timelineLastBar(spec: Spec): number {
   return markers.length === 0 ? 32 : Math.max(...markers) + 16;
 }
 
+/** Draws one label: svg.ts `text` (a <text> element) or ./glyphs.ts `textPath` (outlines). */
+export type DrawText = (x: number, y: number, content: string, options?: TextOptions) => string;
+
 export interface ChartOptions {
   /** Replaces the title line (default: "BPM · key · style"). */
   readonly title?: string;
 }
 
-/** The chart as a standalone SVG document. */
-export function renderChartSvg(spec: Spec, options: ChartOptions = {}): string {
+/**
+ * The chart as a standalone SVG document. Labels are <text> elements by default; the PNG passes
+ * ./glyphs.ts `textPath` to get them as outlines (see ./png.ts).
+ */
+export function renderChartSvg(spec: Spec, options: ChartOptions = {}, text: DrawText = svgText): string {
   const g = chartGeometry(spec);
   const titleText = options.title ?? `${spec.track.bpm} BPM · ${spec.track.key} · ${spec.track.style}`;
   const parts: string[] = [
@@ -192,9 +198,9 @@ export function renderChartSvg(spec: Spec, options: ChartOptions = {}): string {
     defs(),
     rect(0, 0, g.width, g.height, { fill: BACKGROUND }),
     el('g', { 'clip-path': 'url(#clip-title)' }, text(20, 36, clipText(titleText, g.width - 40, 20, true), { size: 20, bold: true })),
-    bandMapPanel(spec, g),
-    sidechainPanel(spec, g),
-    timelinePanel(spec, g),
+    bandMapPanel(spec, g, text),
+    sidechainPanel(spec, g, text),
+    timelinePanel(spec, g, text),
     '</svg>',
   ];
   return `${parts.join('\n')}\n`;
@@ -220,14 +226,14 @@ function defs(): string {
   );
 }
 
-function frame(box: Box, heading: string): string {
+function frame(box: Box, heading: string, text: DrawText): string {
   return (
     rect(box.x, box.y, box.width, box.height, { fill: 'none', stroke: COLORS.frame, rx: 6 }) +
     text(box.x + 10, box.y + 24, heading, { size: 16, bold: true })
   );
 }
 
-function swatch(x: number, y: number, fill: string, label: string, extra: Record<string, string | number> = {}): { svg: string; width: number } {
+function swatch(text: DrawText, x: number, y: number, fill: string, label: string, extra: Record<string, string | number> = {}): { svg: string; width: number } {
   const svg = rect(x, y - 11, 18, 12, { fill, ...extra }) + text(x + 24, y, label, { size: 13 });
   return { svg, width: 24 + textWidth(label, 13) + 18 };
 }
@@ -235,25 +241,25 @@ function swatch(x: number, y: number, fill: string, label: string, extra: Record
 // ---------------------------------------------------------------------------------------------
 // Band map
 
-function bandMapPanel(spec: Spec, g: ChartGeometry): string {
+function bandMapPanel(spec: Spec, g: ChartGeometry, text: DrawText): string {
   const { bandMap: bm } = g;
-  const out: string[] = [frame(g.panels.bandMap, 'Band map')];
+  const out: string[] = [frame(g.panels.bandMap, 'Band map', text)];
 
   // Legend line 1: roles present first, then the others.
   let lx = PLOT_X0;
   const roles = Object.keys(ROLE_COLORS) as Role[];
   for (const role of roles) {
-    const s = swatch(lx, 78, ROLE_COLORS[role], role);
+    const s = swatch(text, lx, 78, ROLE_COLORS[role], role);
     out.push(s.svg);
     lx += s.width;
   }
   // Legend line 2: the marks.
   lx = PLOT_X0;
   const marks: Array<{ svg: string; width: number }> = [];
-  marks.push(swatch(lx, 100, COLORS.reserved, `reserved for kick + bass (below ${formatHz(spec.spectral.subReservedBelowHz)})`));
+  marks.push(swatch(text, lx, 100, COLORS.reserved, `reserved for kick + bass (below ${formatHz(spec.spectral.subReservedBelowHz)})`));
   lx += marks[0]!.width;
   if (spec.spectral.leadRange) {
-    const s = swatch(lx, 100, 'none', `lead range ${formatBand(spec.spectral.leadRange)}`, {
+    const s = swatch(text, lx, 100, 'none', `lead range ${formatBand(spec.spectral.leadRange)}`, {
       stroke: COLORS.leadRange,
       'stroke-width': 2,
       'stroke-dasharray': '4 3',
@@ -261,7 +267,7 @@ function bandMapPanel(spec: Spec, g: ChartGeometry): string {
     marks.push(s);
     lx += s.width;
   }
-  const same = swatch(lx, 100, 'url(#hatch-same)', `same band (IoU ≥ ${Math.round(SAME_BAND_IOU * 100)} %)`, { stroke: COLORS.sameBand });
+  const same = swatch(text, lx, 100, 'url(#hatch-same)', `same band (IoU ≥ ${Math.round(SAME_BAND_IOU * 100)} %)`, { stroke: COLORS.sameBand });
   marks.push(same);
   lx += same.width;
   marks.push({ svg: rect(lx, 93, 18, 5, { fill: COLORS.overlap }) + text(lx + 24, 100, 'overlap', { size: 13 }), width: 0 });
@@ -355,13 +361,13 @@ function tickLabel(hz: number): string {
 // ---------------------------------------------------------------------------------------------
 // Sidechain
 
-function sidechainPanel(spec: Spec, g: ChartGeometry): string {
+function sidechainPanel(spec: Spec, g: ChartGeometry, text: DrawText): string {
   const sc = g.sidechain;
   const plot = sc.plot;
   const bpm = spec.track.bpm;
   const beat = msPerBeat(bpm);
   const barMs = msPerBar(bpm);
-  const out: string[] = [frame(g.panels.sidechain, 'Sidechain')];
+  const out: string[] = [frame(g.panels.sidechain, 'Sidechain', text)];
   const side = spec.sidechain;
   const window = releaseWindow(bpm);
 
@@ -476,11 +482,11 @@ function timelineRegions(spec: Spec, lastBar: number): Region[] {
   return regions;
 }
 
-function timelinePanel(spec: Spec, g: ChartGeometry): string {
+function timelinePanel(spec: Spec, g: ChartGeometry, text: DrawText): string {
   const tl = g.timeline;
   const bpm = spec.track.bpm;
   const lane = tl.regionLane;
-  const out: string[] = [frame(g.panels.timeline, 'Arrangement')];
+  const out: string[] = [frame(g.panels.timeline, 'Arrangement', text)];
   const hasMarkers = timingMarkers(spec).length > 0;
   out.push(
     text(PLOT_X0, g.panels.timeline.y + 24, `bars 1-${tl.lastBar} at ${bpm} BPM (one bar = ${formatNumber(msPerBar(bpm) / 1000, 2)} s)${hasMarkers ? '' : ': no timing set'}`, {

@@ -1,19 +1,16 @@
 /**
  * Rasterizes the chart with @resvg/resvg-js, using the DejaVu Sans fonts shipped in the
  * dejavu-fonts-ttf package (never system fonts), so the picture is the same on every machine.
+ * The chart's labels reach resvg as outlines (./glyphs.ts), so resvg lays out no text; only a
+ * label the outline shaper leaves alone (e.g. CJK in a style) is a <text> element resvg draws.
  */
-import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import type { Spec } from '../domain/spec.js';
 import { CHART_MAX_WIDTH, CHART_WIDTH, renderChartSvg, type ChartOptions } from './chart.js';
+import { CHART_FONT_FILES, textPath } from './glyphs.js';
+import { encodePng } from './pngEncode.js';
 
-const require = createRequire(import.meta.url);
-
-/** The font files the chart uses: DejaVu Sans regular and bold. */
-export const CHART_FONT_FILES: readonly string[] = [
-  require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-  require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-];
+export { CHART_FONT_FILES };
 
 export interface PngOptions extends ChartOptions {
   /**
@@ -23,21 +20,31 @@ export interface PngOptions extends ChartOptions {
   readonly width?: number;
 }
 
-/** Rasterizes an SVG string (from renderChartSvg) to PNG bytes. */
-export function svgToPng(svg: string, width: number = CHART_WIDTH): Buffer {
+/** Parses an SVG for resvg at an output width (checked: CHART_WIDTH … CHART_MAX_WIDTH). */
+export function parseSvg(svg: string, width: number = CHART_WIDTH): Resvg {
   if (!Number.isInteger(width) || width < CHART_WIDTH || width > CHART_MAX_WIDTH) {
     throw new RangeError(`chart width must be a whole number from ${CHART_WIDTH} to ${CHART_MAX_WIDTH}, not ${width}`);
   }
-  const resvg = new Resvg(svg, {
+  return new Resvg(svg, {
     font: { fontFiles: [...CHART_FONT_FILES], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
     fitTo: { mode: 'width', value: width },
     background: '#ffffff',
     logLevel: 'off',
   });
-  return resvg.render().asPng();
+}
+
+/** Rasterizes an SVG string (from renderChartSvg or renderChartPngSvg) to PNG bytes. */
+export function svgToPng(svg: string, width: number = CHART_WIDTH): Buffer {
+  const image = parseSvg(svg, width).render();
+  return encodePng(image.pixels, image.width, image.height);
+}
+
+/** The SVG that renderChartPng rasterizes: the chart with its labels as outlines. */
+export function renderChartPngSvg(spec: Spec, options: ChartOptions = {}): string {
+  return renderChartSvg(spec, options, textPath);
 }
 
 /** The chart as PNG bytes. */
 export function renderChartPng(spec: Spec, options: PngOptions = {}): Buffer {
-  return svgToPng(renderChartSvg(spec, options), options.width ?? CHART_WIDTH);
+  return svgToPng(renderChartPngSvg(spec, options), options.width ?? CHART_WIDTH);
 }
