@@ -20,6 +20,12 @@ const scripts = new Map();
 const kindOf = (script) => (script.includes('return 0 end') ? 'cas' : 'read');
 const remember = (script) => scripts.set(createHash('sha1').update(script).digest('hex'), kindOf(script));
 
+// The bot runs its scripts by SHA1 (EVALSHA); Redis may know them from an earlier bot process, so
+// this process may never see their text in an EVAL: learn the bot's scripts from its build.
+for (const [name, value] of Object.entries(await import('../dist/src/store/redis.js'))) {
+  if (name.endsWith('_SCRIPT') && typeof value === 'string') remember(value);
+}
+
 const probe = createClient({ url: 'redis://127.0.0.1:1' });
 let proto = Object.getPrototypeOf(probe);
 while (proto && !Object.prototype.hasOwnProperty.call(proto, 'sendCommand')) proto = Object.getPrototypeOf(proto);

@@ -19,6 +19,7 @@
  * casMaxAttempts times (then StoreBusyError). Values are stored in Keyv's envelope
  * (`{"value":…,"expires":…}`, byte-for-byte Keyv's own encoding: src/store/codec.ts) so Keyv reads what the script writes.
  */
+import { createHash } from 'node:crypto';
 import { createClient, type RedisClientType } from '@redis/client';
 import { createKeyv } from '@keyv/redis';
 import type { Keyv } from 'keyv';
@@ -251,6 +252,9 @@ function mapRedisError(error: unknown, what: string): StoreError {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** SHA1 of each Lua script, for EVALSHA. */
+const scriptShas = new Map<string, string>();
+
 type Client = RedisClientType;
 
 export class RedisBackend implements Backend {
@@ -350,6 +354,25 @@ export class RedisBackend implements Backend {
     }
   }
 
+  /**
+   * Runs a Lua script by its SHA1 (EVALSHA: the script's text is not sent with every command); when
+   * Redis does not have it yet (first use, or after a restart emptied its script cache), EVAL sends
+   * it once and Redis keeps it.
+   */
+  async #script(source: string, options: { keys: string[]; arguments: string[] }): Promise<unknown> {
+    let sha = scriptShas.get(source);
+    if (sha === undefined) {
+      sha = createHash('sha1').update(source).digest('hex');
+      scriptShas.set(source, sha);
+    }
+    try {
+      return await this.#client.evalSha(sha, options);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return this.#client.eval(source, options);
+    }
+  }
+
   /** Decodes a READ_SCRIPT token: undefined when missing, Unreadable when not ours. */
   async #decode(token: string): Promise<unknown> {
     if (token === 'N') return undefined;
@@ -375,7 +398,7 @@ export class RedisBackend implements Backend {
 
   async #readViews(specs: ReadSpec[]): Promise<unknown[]> {
     const keys = specs.map((spec) => spec.key);
-    const reply = await this.#call('read', () => this.#client.eval(READ_SCRIPT, { keys, arguments: specs.map(kindArg) }));
+    const reply = await this.#call('read', () => this.#script(READ_SCRIPT, { keys, arguments: specs.map(kindArg) }));
     if (!Array.isArray(reply) || reply.length !== keys.length) throw new StoreUnavailableError('redis read: unexpected reply');
     return reply as unknown[];
   }
@@ -432,7 +455,7 @@ export class RedisBackend implements Backend {
     const token = String(view);
     const value = token.startsWith('S') ? await this.#decode(token) : undefined;
     const items = Array.isArray(value) ? value.map((item) => this.#codec.encode(item)) : [];
-    await this.#call('write', () => this.#client.eval(MIGRATE_LIST_SCRIPT, { keys: [key], arguments: [token, ...items] }));
+    await this.#call('write', () => this.#script(MIGRATE_LIST_SCRIPT, { keys: [key], arguments: [token, ...items] }));
   }
 
   atomic<T>(keys: string[], fn: AtomicFn<T>, options: AtomicOptions = {}): Promise<T> {
@@ -449,7 +472,7 @@ export class RedisBackend implements Backend {
         const snapshot: AtomicSnapshot = {
           range: async (key, start, stop) => {
             const spec: ReadSpec = { kind: 'range', key, start, stop };
-            const reply = await this.#call('read', () => this.#client.eval(RANGE_IF_SCRIPT, { keys: [...keys, key], arguments: [...tokens, kindArg(spec)] }));
+            const reply = await this.#call('read', () => this.#script(RANGE_IF_SCRIPT, { keys: [...keys, key], arguments: [...tokens, kindArg(spec)] }));
             if (reply === 0) throw new Conflict();
             return this.#decodeView(spec, reply);
           },
@@ -502,7 +525,7 @@ export class RedisBackend implements Backend {
             args.push(String(index + 1), kindArg(spec));
           }
           const header = [String(keys.length), String(step.writes.length), String(reads.length), ...tokens];
-          const written = await this.#call('write', () => this.#client.eval(CAS_SCRIPT, { keys: scriptKeys, arguments: [...header, ...args] }));
+          const written = await this.#call('write', () => this.#script(CAS_SCRIPT, { keys: scriptKeys, arguments: [...header, ...args] }));
           if (typeof written === 'number' && written < 0) {
             // Older data: the list is still one value. Convert it, then run the step again (not a conflict).
             await this.#migrateList(scriptKeys[-written - 1]!);
