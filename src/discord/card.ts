@@ -1,13 +1,20 @@
 /**
  * The draft card: one Components V2 message per channel showing the spec at a glance, with a
  * button for every step. Public, so it is written in the guild's locale.
+ *
+ * Rendering is cached where the input cannot change: the store hands out deeply frozen records
+ * (the same object for the same stored text) and trusted, frozen specs. So a record's card is
+ * rendered once per locale (a `/salt show` and the card refresh of the same version cost one
+ * render), a spec's texts (track, salt, layers, lint) once per locale whatever the version, and
+ * the button rows once per locale. Cached bodies are deeply frozen and shared.
  */
-import { ButtonStyle, ComponentType, MessageFlags, type APIMessageTopLevelComponent } from 'discord-api-types/v10';
+import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIMessageTopLevelComponent, type APIStringSelectComponent } from 'discord-api-types/v10';
 import { lintSpec, type LintFinding } from '../domain/lint.js';
 import { buildRange, formatBand, formatHz, formatNumber, pumpCharacter } from '../domain/render.js';
 import type { Spec } from '../domain/spec.js';
 import { barTimestamp, releaseWindow } from '../domain/timing.js';
-import { t, type Translator } from '../i18n/index.js';
+import { deepFreeze, isTrustedSpec } from '../domain/trusted.js';
+import { resolveLocale, t, type Locale, type Translator } from '../i18n/index.js';
 import type { DraftRecord } from '../store/types.js';
 import { encodeAction, type CardStep } from './customId.js';
 import { DISCORD_LIMITS, clip, fitTexts } from './limits.js';
@@ -82,11 +89,16 @@ export function lintLines(findings: readonly LintFinding[], tr: Translator, max 
   return lines.join('\n');
 }
 
+const CONTRIBUTORS_CHARS = 600;
+
 function contributorsLine(record: DraftRecord, tr: Translator): string {
-  const list = Object.values(record.contributors)
-    .map((c) => `${c.name.replace(/[*_`~|>@#<]/g, '')} (${c.parts.slice(0, 4).join(', ')}${c.parts.length > 4 ? '…' : ''})`)
-    .join(' · ');
-  return tr('card.contributors', { list: clip(list, 600) });
+  // What `clip(all.join(' · '), 600)` gives: once the list is longer than that, later names cannot show.
+  let list = '';
+  for (const c of Object.values(record.contributors)) {
+    if (list.length > CONTRIBUTORS_CHARS) break;
+    list += `${list ? ' · ' : ''}${c.name.replace(/[*_`~|>@#<]/g, '')} (${c.parts.slice(0, 4).join(', ')}${c.parts.length > 4 ? '…' : ''})`;
+  }
+  return tr('card.contributors', { list: clip(list, CONTRIBUTORS_CHARS) });
 }
 
 const STEP_ROWS: readonly (readonly [CardStep, ButtonStyle, string?][])[] = [
@@ -96,11 +108,40 @@ const STEP_ROWS: readonly (readonly [CardStep, ButtonStyle, string?][])[] = [
   [['listen', ButtonStyle.Primary, '🎧']],
 ];
 
-/** The card's components. */
-export function cardComponents(record: DraftRecord, locale: string): APIMessageTopLevelComponent[] {
-  const tr: Translator = (key, params) => t(locale, key, params);
-  const spec = record.spec;
-  const header: string[] = [`## ${tr('card.title', { version: record.version })}`, trackLine(spec, tr)];
+/** The button rows and the publish select of a card: the same for every card of a locale. */
+type StaticRows = readonly APIActionRowComponent<ReturnType<typeof button> | APIStringSelectComponent>[];
+const rowsByLocale = new Map<Locale, StaticRows>();
+
+function staticRows(locale: Locale): StaticRows {
+  let rows = rowsByLocale.get(locale);
+  if (!rows) {
+    const tr: Translator = (key, params) => t(locale, key, params);
+    rows = deepFreeze([
+      ...STEP_ROWS.map((r) => row(...r.map(([step, style, emoji]) => button(encodeAction({ kind: 'card', step }), tr(`card.buttons.${step}`), style, emoji)))),
+      row(publishSelect(tr)),
+    ]);
+    rowsByLocale.set(locale, rows);
+  }
+  return rows;
+}
+
+/** The texts of a card that depend on the spec alone (not on the version or the contributors). */
+interface SpecTexts {
+  /** Track line, references, extras (the header without its title). */
+  readonly header: string;
+  readonly salt: string;
+  readonly layers: string;
+  readonly lint: string;
+}
+
+/** By trusted (frozen, valid) spec object, then locale. */
+const specTextsCache = new WeakMap<Spec, Map<Locale, SpecTexts>>();
+
+function specTexts(spec: Spec, locale: Locale, tr: Translator): SpecTexts {
+  const trusted = isTrustedSpec(spec);
+  const cached = trusted ? specTextsCache.get(spec)?.get(locale) : undefined;
+  if (cached) return cached;
+  const header: string[] = [trackLine(spec, tr)];
   if (spec.track.references.length) {
     header.push(tr('card.references', { list: spec.track.references.map((r) => `${r.artist} – ${r.title}`).join('; ') }));
   }
@@ -118,13 +159,31 @@ export function cardComponents(record: DraftRecord, locale: string): APIMessageT
   if (spec.arrangement) salt.push(tr('card.arrangement', { text: spec.arrangement.intent }));
 
   const layers = [tr('card.layersHeading', { count: spec.layers.length }), ...spec.layers.map((_, i) => layerLine(spec, i, tr))];
+  const texts: SpecTexts = { header: header.join('\n'), salt: salt.join('\n'), layers: layers.join('\n'), lint: lintLines(lintSpec(spec), tr) };
+  if (trusted) {
+    let byLocale = specTextsCache.get(spec);
+    if (!byLocale) {
+      byLocale = new Map();
+      specTextsCache.set(spec, byLocale);
+    }
+    byLocale.set(locale, texts);
+  }
+  return texts;
+}
 
-  const texts = [header.join('\n'), salt.join('\n'), layers.join('\n'), lintLines(lintSpec(spec), tr), `-# ${contributorsLine(record, tr)} · ${tr('card.footer')}`];
+/** The card's components. */
+export function cardComponents(record: DraftRecord, locale: string): APIMessageTopLevelComponent[] {
+  const loc = resolveLocale(locale);
+  const tr: Translator = (key, params) => t(loc, key, params);
+  const spec = specTexts(record.spec, loc, tr);
+  const texts = [
+    `## ${tr('card.title', { version: record.version })}\n${spec.header}`,
+    spec.salt,
+    spec.layers,
+    spec.lint,
+    `-# ${contributorsLine(record, tr)} · ${tr('card.footer')}`,
+  ];
   const [t0, t1, t2, t3, t4] = fitTexts(texts, DISCORD_LIMITS.v2TextTotal - 100);
-
-  const rows = STEP_ROWS.map((r) =>
-    row(...r.map(([step, style, emoji]) => button(encodeAction({ kind: 'card', step }), tr(`card.buttons.${step}`), style, emoji))),
-  );
   return [
     {
       type: ComponentType.Container,
@@ -138,12 +197,35 @@ export function cardComponents(record: DraftRecord, locale: string): APIMessageT
         textDisplay(t4!),
       ],
     },
-    ...rows,
-    row(publishSelect(tr)),
+    ...staticRows(loc),
   ];
 }
 
-/** The full message body of a card. */
-export function cardMessage(record: DraftRecord, locale: string): MessageBody & { flags: number; components: APIMessageTopLevelComponent[] } {
-  return { flags: MessageFlags.IsComponentsV2, components: cardComponents(record, locale), allowed_mentions: { parse: [] } };
+export type CardBody = MessageBody & { flags: number; components: APIMessageTopLevelComponent[] };
+
+/** Rendered cards by record object (frozen records only: they cannot change), then locale. */
+const cardCache = new WeakMap<DraftRecord, Map<Locale, CardBody>>();
+
+/** Whether a record can never change (the store hands out deeply frozen records with trusted specs). */
+function immutable(record: DraftRecord): boolean {
+  return Object.isFrozen(record) && Object.isFrozen(record.contributors) && isTrustedSpec(record.spec);
+}
+
+/**
+ * The full message body of a card. For a frozen record the body is rendered once per locale and
+ * shared (deeply frozen: a caller that wants another body builds a new object around it).
+ */
+export function cardMessage(record: DraftRecord, locale: string): CardBody {
+  if (!immutable(record)) return { flags: MessageFlags.IsComponentsV2, components: cardComponents(record, locale), allowed_mentions: { parse: [] } };
+  const loc = resolveLocale(locale);
+  let byLocale = cardCache.get(record);
+  let body = byLocale?.get(loc);
+  if (body) return body;
+  body = deepFreeze({ flags: MessageFlags.IsComponentsV2, components: cardComponents(record, loc), allowed_mentions: { parse: [] } });
+  if (!byLocale) {
+    byLocale = new Map();
+    cardCache.set(record, byLocale);
+  }
+  byLocale.set(loc, body);
+  return body;
 }
