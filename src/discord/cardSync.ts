@@ -24,36 +24,53 @@ function isGone(error: unknown): boolean {
   return error instanceof DiscordApiError && (error.status === 404 || error.code === 10008 || error.code === 10003);
 }
 
-/** Edits the card in place, or posts a new one when there is none (or it was deleted). */
-export async function syncCard(deps: Deps, scope: Scope, record: DraftRecord, locale: string): Promise<void> {
+/** What the channel's card shows after a sync: the message and what was rendered into it. */
+type Shown = string;
+const shownOf = (messageId: string, record: DraftRecord, locale: string): Shown => `${messageId}|${record.version}|${record.updatedAt}|${locale}`;
+
+/** Edits the card in place, or posts a new one; what the card shows then, or undefined when that failed (logged). */
+async function sync(deps: Deps, scope: Scope, record: DraftRecord, locale: string): Promise<Shown | undefined> {
   const body = cardMessage(record, locale);
   try {
     if (record.cardMessageId) {
       try {
         await deps.api.editMessage(scope.channelId, record.cardMessageId, body);
-        return;
+        return shownOf(record.cardMessageId, record, locale);
       } catch (error) {
         if (!isGone(error)) throw error;
       }
     }
     const posted = await deps.api.createMessage(scope.channelId, body);
     await deps.store.drafts.setCardMessage(scope, posted.id);
+    return shownOf(posted.id, record, locale);
   } catch (error) {
     deps.log.warn({ guildId: scope.guildId, channelId: scope.channelId, err: String(error) }, 'could not update the draft card');
+    return undefined;
   }
 }
 
-async function refreshNow(deps: Deps, scope: Scope, locale: string): Promise<void> {
-  const record = await deps.store.drafts.get(scope);
-  if (record) await syncCard(deps, scope, record, locale);
+/** Edits the card in place, or posts a new one when there is none (or it was deleted). */
+export async function syncCard(deps: Deps, scope: Scope, record: DraftRecord, locale: string): Promise<void> {
+  await sync(deps, scope, record, locale);
 }
 
 /** Per bot (its deps) and channel: the refresh running now and at most one queued behind it. */
 interface RefreshSlot {
   running: Promise<void>;
   queued: Promise<void> | undefined;
+  /** What the last refresh of this run of back-to-back refreshes put on the card. */
+  shown: Shown | undefined;
 }
 const refreshSlots = new WeakMap<Deps, Map<string, RefreshSlot>>();
+
+async function refreshNow(deps: Deps, scope: Scope, locale: string, slot: RefreshSlot): Promise<void> {
+  const record = await deps.store.drafts.get(scope);
+  if (!record) return;
+  // The refresh before this one (same burst) already put this very version on this card: the
+  // save that queued this refresh landed before that one read the store. Nothing to edit.
+  if (record.cardMessageId && slot.shown === shownOf(record.cardMessageId, record, locale)) return;
+  slot.shown = await sync(deps, scope, record, locale);
+}
 
 /**
  * Fetches the latest record and syncs its card (used after updates made elsewhere). Refreshes of
@@ -61,6 +78,9 @@ const refreshSlots = new WeakMap<Deps, Map<string, RefreshSlot>>();
  * which starts when the running one ends and reads the record then. Each caller's promise
  * settles after a refresh that read the store after the call, so the card still ends up showing
  * the latest version; a busy channel just costs one card edit at a time instead of one per save.
+ * A queued refresh that finds the version the refresh before it just put on the card edits
+ * nothing (only within such a run of back-to-back refreshes: a later refresh always edits, so a
+ * deleted card is posted again).
  */
 export function refreshCard(deps: Deps, scope: Scope, locale: string): Promise<void> {
   let slots = refreshSlots.get(deps);
@@ -71,12 +91,12 @@ export function refreshCard(deps: Deps, scope: Scope, locale: string): Promise<v
   const channel = slots;
   const key = `${scope.guildId}:${scope.channelId}`;
   const run = (slot: RefreshSlot): Promise<void> =>
-    refreshNow(deps, scope, locale).finally(() => {
+    refreshNow(deps, scope, locale, slot).finally(() => {
       if (!slot.queued && channel.get(key) === slot) channel.delete(key);
     });
   const slot = channel.get(key);
   if (!slot) {
-    const fresh: RefreshSlot = { running: Promise.resolve(), queued: undefined };
+    const fresh: RefreshSlot = { running: Promise.resolve(), queued: undefined, shown: undefined };
     channel.set(key, fresh);
     fresh.running = run(fresh);
     return fresh.running;

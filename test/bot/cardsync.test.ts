@@ -86,4 +86,48 @@ describe('card refresh coalescing', () => {
     await again;
     expect(api.ofMethod('editMessage')).toHaveLength(1);
   });
+
+  it('GIVEN a card edit in flight that already read the latest version WHEN another refresh is asked without a new save THEN the queued refresh edits nothing', async () => {
+    const { api, deps, scopes, settle } = await setup();
+    const scope = scopes[0]!;
+    const first = refreshCard(deps, scope, 'en-US');
+    await settle();
+    expect(api.waiting).toBe(1);
+    const queued = refreshCard(deps, scope, 'en-US');
+    api.release();
+    await first;
+    await settle();
+    expect(api.waiting).toBe(0);
+    api.release();
+    await queued;
+    expect(api.ofMethod('editMessage')).toHaveLength(1);
+  });
+
+  it('GIVEN a queued refresh for the same version WHEN the guild locale differs THEN the card is edited again in that locale', async () => {
+    const { api, deps, scopes, settle } = await setup();
+    const scope = scopes[0]!;
+    const first = refreshCard(deps, scope, 'en-US');
+    await settle();
+    const queued = refreshCard(deps, scope, 'de');
+    api.release();
+    await first;
+    await settle();
+    api.release();
+    await queued;
+    expect(api.ofMethod('editMessage')).toHaveLength(2);
+  });
+
+  it('GIVEN a card refreshed earlier WHEN refreshed again later without a change THEN it is edited again (a deleted card would come back)', async () => {
+    const { api, deps, scopes, settle } = await setup();
+    const scope = scopes[0]!;
+    const first = refreshCard(deps, scope, 'en-US');
+    await settle();
+    api.release();
+    await first;
+    const later = refreshCard(deps, scope, 'en-US');
+    await settle();
+    api.release();
+    await later;
+    expect(api.ofMethod('editMessage')).toHaveLength(2);
+  });
 });
