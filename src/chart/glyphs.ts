@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import opentype, { type Font, type PathCommand } from 'opentype.js';
-import { el, n, text as svgText, type TextOptions } from './svg.js';
+import { attrs, escapeXml, n, text as svgText, type TextOptions } from './svg.js';
 
 const require = createRequire(import.meta.url);
 
@@ -77,6 +77,8 @@ interface ScriptLayout {
 
 type ScriptTag = 'latn' | 'DFLT';
 
+const LABEL_CACHE_SIZE = 4096;
+
 function coverageIndex(coverage: Coverage, glyph: number): number {
   if (coverage.format === 1) return coverage.glyphs!.indexOf(glyph);
   for (const r of coverage.ranges!) if (glyph >= r.start && glyph <= r.end) return r.index + glyph - r.start;
@@ -113,7 +115,7 @@ class Face {
   private readonly font: Font;
   private readonly glyphs = new Map<number, GlyphOutline>();
   private readonly layouts = new Map<ScriptTag, ScriptLayout>();
-  private readonly labels = new Map<string, ShapedText>();
+  private readonly labels = new Map<string, ShapedText | null>();
   readonly unitsPerEm: number;
   /** Glyph outlines converted so far (each at most once per process). */
   outlinesBuilt = 0;
@@ -208,16 +210,25 @@ class Face {
     return total;
   }
 
-  /** Shapes a label (already whitespace-collapsed, every character in the font). */
-  shape(content: string, script: ScriptTag): ShapedText {
-    const key = `${script}\u0000${content}`;
-    const cached = this.labels.get(key);
-    if (cached) return cached;
-    const layout = this.layout(script);
-    const glyphs = this.substitute(
-      Array.from(content, (c) => this.glyphIndex(c)),
-      layout,
-    );
+  /** A label shaped (kept: labels repeat from chart to chart), or null when it is left to resvg. */
+  label(content: string): ShapedText | null {
+    let shaped = this.labels.get(content);
+    if (shaped === undefined) {
+      shaped = this.shape(content);
+      // User text varies from draft to draft, so the cache is bounded.
+      if (this.labels.size >= LABEL_CACHE_SIZE) this.labels.clear();
+      this.labels.set(content, shaped);
+    }
+    return shaped;
+  }
+
+  private shape(content: string): ShapedText | null {
+    const collapsed = collapseWhitespace(content);
+    if (!SIMPLE_TEXT.test(collapsed) || LEFT_TO_RESVG.test(collapsed)) return null;
+    const chars = Array.from(collapsed, (c) => this.glyphIndex(c));
+    if (chars.includes(0)) return null; // a character DejaVu Sans lacks
+    const layout = this.layout(/\p{Script=Latin}/u.test(collapsed) ? 'latn' : 'DFLT');
+    const glyphs = this.substitute(chars, layout);
     let pen = 0;
     let d = '';
     for (let i = 0; i < glyphs.length; i++) {
@@ -226,15 +237,9 @@ class Face {
       pen += o.advance;
       if (i + 1 < glyphs.length) pen += this.kern(glyphs[i]!, glyphs[i + 1]!, layout);
     }
-    const shaped = { d, advance: pen };
-    // Labels repeat from chart to chart (headings, legends, ticks); user text varies, so keep it bounded.
-    if (this.labels.size >= LABEL_CACHE_SIZE) this.labels.clear();
-    this.labels.set(key, shaped);
-    return shaped;
+    return { d, advance: pen };
   }
 }
-
-const LABEL_CACHE_SIZE = 4096;
 
 /** Formats path numbers compactly: a space between numbers unless the next is negative. */
 class PathWriter {
@@ -259,8 +264,10 @@ class PathWriter {
 
 /**
  * A glyph's commands (font units, y up) as a relative path after an absolute first move-to.
- * Points are rounded to whole font units (1/2048 em; under 0.01 px at 20 px), relative steps are
- * taken between rounded points, so nothing drifts.
+ * Points are rounded to whole font units (1/2048 em: under 0.01 px at 20 px) and relative steps
+ * are taken between rounded points, so nothing drifts. A quadratic whose control point mirrors the
+ * previous one (TrueType's implied on-curve midpoints, within a unit of rounding) is written as a
+ * smooth 't', which halves the numbers resvg parses for round letters.
  */
 function toOutline(commands: readonly PathCommand[], advance: number): GlyphOutline {
   const r = Math.round;
@@ -270,60 +277,69 @@ function toOutline(commands: readonly PathCommand[], advance: number): GlyphOutl
   let sy = 0;
   let x0: number | undefined;
   let y0 = 0;
+  /** The previous segment's control point when it was a quadratic (for 't'). */
+  let qx: number | undefined;
+  let qy = 0;
   const w = new PathWriter();
   for (const c of commands) {
+    const x = r(c.x ?? 0);
+    const y = r(c.y ?? 0);
+    let control: [number, number] | undefined;
     switch (c.type) {
-      case 'M': {
-        const x = r(c.x!);
-        const y = r(c.y!);
+      case 'M':
         if (x0 === undefined) {
           x0 = x;
           y0 = y;
         } else {
           w.command('m', x - cx, y - cy);
         }
-        cx = sx = x;
-        cy = sy = y;
+        sx = x;
+        sy = y;
         break;
-      }
-      case 'L': {
-        const x = r(c.x!);
-        const y = r(c.y!);
+      case 'L':
         w.command('l', x - cx, y - cy);
-        cx = x;
-        cy = y;
         break;
-      }
       case 'Q': {
-        const x = r(c.x!);
-        const y = r(c.y!);
-        w.command('q', r(c.x1!) - cx, r(c.y1!) - cy, x - cx, y - cy);
-        cx = x;
-        cy = y;
+        const x1 = r(c.x1!);
+        const y1 = r(c.y1!);
+        if (qx !== undefined && Math.abs(2 * cx - qx - x1) <= 1 && Math.abs(2 * cy - qy - y1) <= 1) {
+          // The mirrored control point, exactly as the 't' will draw it.
+          control = [2 * cx - qx, 2 * cy - qy];
+          w.command('t', x - cx, y - cy);
+        } else {
+          control = [x1, y1];
+          w.command('q', x1 - cx, y1 - cy, x - cx, y - cy);
+        }
         break;
       }
-      case 'C': {
-        const x = r(c.x!);
-        const y = r(c.y!);
+      case 'C':
         w.command('c', r(c.x1!) - cx, r(c.y1!) - cy, r(c.x2!) - cx, r(c.y2!) - cy, x - cx, y - cy);
-        cx = x;
-        cy = y;
         break;
-      }
       case 'Z':
         w.command('z');
-        cx = sx;
-        cy = sy;
         break;
     }
+    if (c.type === 'Z') {
+      cx = sx;
+      cy = sy;
+    } else {
+      cx = x;
+      cy = y;
+    }
+    qx = control?.[0];
+    qy = control?.[1] ?? 0;
   }
   return x0 === undefined ? { x0: 0, y0: 0, rest: '', advance } : { x0, y0, rest: w.out, advance };
 }
 
 let faces: { regular: Face; bold: Face } | undefined;
+let fontsParsed = 0;
 
 function loadFaces(): { regular: Face; bold: Face } {
-  faces ??= { regular: new Face(CHART_FONT_FILES[0]!), bold: new Face(CHART_FONT_FILES[1]!) };
+  if (!faces) {
+    faces = { regular: new Face(CHART_FONT_FILES[0]!), bold: new Face(CHART_FONT_FILES[1]!) };
+    fontsParsed += 2;
+  }
   return faces;
 }
 
@@ -343,11 +359,8 @@ export function collapseWhitespace(content: string): string {
 /** The shaped label, or undefined when it must be left to resvg. */
 function shapeLabel(content: string, bold: boolean): { shaped: ShapedText; unitsPerEm: number } | undefined {
   const face = loadFaces()[bold ? 'bold' : 'regular'];
-  const collapsed = collapseWhitespace(content);
-  if (!SIMPLE_TEXT.test(collapsed) || LEFT_TO_RESVG.test(collapsed)) return undefined;
-  for (const c of collapsed) if (face.glyphIndex(c) === 0) return undefined;
-  const script: ScriptTag = /\p{Script=Latin}/u.test(collapsed) ? 'latn' : 'DFLT';
-  return { shaped: face.shape(collapsed, script), unitsPerEm: face.unitsPerEm };
+  const shaped = face.label(content);
+  return shaped === null ? undefined : { shaped, unitsPerEm: face.unitsPerEm };
 }
 
 /**
@@ -363,13 +376,10 @@ export function textPath(x: number, y: number, content: string, o: TextOptions =
   const width = label.shaped.advance * scale;
   const left = o.anchor === 'middle' ? x - width / 2 : o.anchor === 'end' ? x - width : x;
   if (label.shaped.d === '') return '';
-  return el('path', {
-    transform: `matrix(${scale} 0 0 ${-scale} ${n(left)} ${n(y)})`,
-    d: label.shaped.d,
-    fill: o.fill ?? '#222222',
-    'shape-rendering': 'geometricPrecision',
-    ...o.extra,
-  });
+  // Built by hand: the path data (digits, letters, spaces and minus signs) needs no escaping.
+  // geometricPrecision: anti-aliased, as resvg draws text (the chart's shapes are crispEdges).
+  const extra = o.extra ? attrs(o.extra) : '';
+  return `<path transform="matrix(${scale} 0 0 ${-scale} ${n(left)} ${n(y)})" d="${label.shaped.d}" fill="${escapeXml(o.fill ?? '#222222')}" shape-rendering="geometricPrecision"${extra}/>`;
 }
 
 /** The advance width in px of a label as textPath draws it, undefined when it would be left to resvg. */
@@ -378,12 +388,11 @@ export function measureText(content: string, size: number, bold = false): number
   return label && (label.shaped.advance * size) / label.unitsPerEm;
 }
 
-/** What the glyph caches hold: fonts parsed, outlines converted (each glyph once), outlines cached. */
-export function glyphCacheStats(): { readonly fontsLoaded: boolean; readonly outlinesBuilt: number; readonly cachedGlyphs: number } {
-  if (!faces) return { fontsLoaded: false, outlinesBuilt: 0, cachedGlyphs: 0 };
+/** What the glyph caches hold: font files parsed, outlines converted (each glyph once), outlines kept. */
+export function glyphCacheStats(): { readonly fontsParsed: number; readonly outlinesBuilt: number; readonly cachedGlyphs: number } {
   return {
-    fontsLoaded: true,
-    outlinesBuilt: faces.regular.outlinesBuilt + faces.bold.outlinesBuilt,
-    cachedGlyphs: faces.regular.cachedGlyphs + faces.bold.cachedGlyphs,
+    fontsParsed,
+    outlinesBuilt: (faces?.regular.outlinesBuilt ?? 0) + (faces?.bold.outlinesBuilt ?? 0),
+    cachedGlyphs: (faces?.regular.cachedGlyphs ?? 0) + (faces?.bold.cachedGlyphs ?? 0),
   };
 }

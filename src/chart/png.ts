@@ -26,7 +26,8 @@ export function parseSvg(svg: string, width: number = CHART_WIDTH): Resvg {
     throw new RangeError(`chart width must be a whole number from ${CHART_WIDTH} to ${CHART_MAX_WIDTH}, not ${width}`);
   }
   return new Resvg(svg, {
-    font: { fontFiles: [...CHART_FONT_FILES], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+    // Loading the fonts costs ~0.4 ms a picture: only when some text is left to resvg.
+    font: svg.includes('<text') ? { fontFiles: [...CHART_FONT_FILES], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' } : { loadSystemFonts: false },
     fitTo: { mode: 'width', value: width },
     background: '#ffffff',
     logLevel: 'off',

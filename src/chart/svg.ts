@@ -40,9 +40,10 @@ export function clipText(text: string, maxWidth: number, fontSize: number, bold 
   return `${chars.slice(0, fit).join('').trimEnd()}…`;
 }
 
-type Attrs = Readonly<Record<string, string | number | undefined>>;
+export type Attrs = Readonly<Record<string, string | number | undefined>>;
 
-function attrs(a: Attrs): string {
+/** Attributes as markup (` name="value"` each, values escaped; numbers through `n`). */
+export function attrs(a: Attrs): string {
   return Object.entries(a)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ` ${k}="${typeof v === 'number' ? n(v) : escapeXml(v!)}"`)
