@@ -5,7 +5,8 @@
  * It wraps @redis/client's RedisClient.prototype.sendCommand (the one funnel every command goes
  * through) to count, in the bot itself:
  *   - round trips to Redis by command name (EVAL scripts told apart: READ vs CAS);
- *   - CAS conflicts (the CAS script answered 0 → the store re-reads and retries).
+ *   - CAS conflicts (the CAS script answered 0 → the store re-reads and retries);
+ *   - the main thread's busy time (event-loop utilization), apart from the render worker threads.
  * The bench asks for the counters over the IPC channel: send 'bench:stats', get
  * { type: 'bench:stats', commands, casAttempts, casConflicts } back.
  */
@@ -63,7 +64,8 @@ proto.sendCommand = function sendCommand(args, options) {
 
 if (process.send) {
   process.on('message', (message) => {
-    if (message === 'bench:stats') process.send({ type: 'bench:stats', commands: { ...commands }, casAttempts, casConflicts });
+    // The main thread's busy time (event-loop utilization: active ms), without the render workers.
+    if (message === 'bench:stats') process.send({ type: 'bench:stats', commands: { ...commands }, casAttempts, casConflicts, mainThreadMs: performance.eventLoopUtilization().active });
   });
   // The IPC channel must not keep the bot alive after it decided to exit.
   process.channel?.unref();
