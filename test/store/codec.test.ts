@@ -105,3 +105,13 @@ describe('store codec (decoded values by text)', () => {
     expect(codec.decode(text)).not.toBe(codec.decode(text));
   });
 });
+
+describe('store codec (colon strings in compact JSON)', () => {
+  const codec = createEnvelopeCodec({ serialize: defaultSerialize, deserialize: defaultDeserialize });
+  it('GIVEN colon strings in every position (first, after a key, in a list, as a key) WHEN encoded THEN exactly Keyv’s text', () => {
+    for (const v of [':a', { k: ':a' }, [1, ':a'], [':a'], { ':k': 1 }, { a: { b: [{ c: '::' }] } }, { 'x,': 1, y: 'plain' }]) {
+      expect(codec.encode({ value: v, expires: 1 })).toBe(defaultSerialize({ value: v, expires: 1 }));
+      expect(codec.encode(v)).toBe(defaultSerialize(v));
+    }
+  });
+});
