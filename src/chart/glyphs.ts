@@ -77,7 +77,8 @@ interface ScriptLayout {
 
 type ScriptTag = 'latn' | 'DFLT';
 
-const LABEL_CACHE_SIZE = 4096;
+/** Labels kept (a chart has ~180, most the same in every chart; a long title's path is ~10 KB). */
+const LABEL_CACHE_SIZE = 1024;
 
 function coverageIndex(coverage: Coverage, glyph: number): number {
   if (coverage.format === 1) return coverage.glyphs!.indexOf(glyph);
@@ -230,14 +231,14 @@ class Face {
     const layout = this.layout(/\p{Script=Latin}/u.test(collapsed) ? 'latn' : 'DFLT');
     const glyphs = this.substitute(chars, layout);
     let pen = 0;
-    let d = '';
+    const d: string[] = [];
     for (let i = 0; i < glyphs.length; i++) {
       const o = this.outline(glyphs[i]!);
-      if (o.rest !== '') d += `M${pen + o.x0} ${o.y0}${o.rest}`;
+      if (o.rest !== '') d.push(`M${pen + o.x0} ${o.y0}${o.rest}`);
       pen += o.advance;
       if (i + 1 < glyphs.length) pen += this.kern(glyphs[i]!, glyphs[i + 1]!, layout);
     }
-    return { d, advance: pen };
+    return { d: d.join(''), advance: pen };
   }
 }
 
