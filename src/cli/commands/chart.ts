@@ -29,7 +29,7 @@ export async function chartCommand(args: readonly string[], io: CliIO): Promise<
   if (values.out === undefined) return ok(svg);
 
   // The rasterizer (a native module) loads only when a PNG is wanted, so other commands start fast.
-  const data = svgOnly ? Buffer.from(svg, 'utf8') : (await import('../../chart/png.js')).svgToPng(svg, width);
+  const data = svgOnly ? Buffer.from(svg, 'utf8') : (await import('../../chart/png.js')).renderChartPng(spec, { width });
   const path = resolve(io.cwd ?? process.cwd(), values.out);
   try {
     await writeFile(path, data);
