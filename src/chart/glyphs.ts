@@ -1,12 +1,12 @@
 /**
  * Text as outlines: draws a label as one SVG <path> from DejaVu Sans glyph outlines, so the
- * rasterizer never lays out text (resvg's text layout cost ~35 ms a chart; paths cost ~2 ms).
+ * rasterizer never lays out text (resvg's text layout cost ~35 ms a chart; parsing the paths ~2 ms).
  *
  * The fonts (the same files resvg would use) are parsed once per process with opentype.js; each
  * glyph's outline is turned into a path fragment once, in font units, and kept. A label is shaped
  * the way resvg (rustybuzz) shapes it for Latin text: the 'liga' ligatures (ff, fi, fl, ffi, ffl)
- * and GPOS pair kerning of the script of its first letter ('latn', or 'DFLT' when it has no
- * letter), whitespace collapsed as SVG does. Text this shaper does not cover (another script,
+ * and GPOS pair kerning of the 'latn' script ('DFLT' for a label without a Latin letter, e.g.
+ * "-3 dB" has one, "126" has none), whitespace collapsed as SVG does. Text this shaper does not cover (another script,
  * combining marks, a character DejaVu Sans lacks, e.g. CJK) is left to resvg as a <text> element,
  * drawn exactly as before.
  */
