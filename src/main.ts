@@ -38,6 +38,7 @@ import { healthOnly, type HealthDeps } from './transport/health.js';
 import { closeServer, createHttpServer, listen } from './transport/http.js';
 import { createInFlight } from './transport/inflight.js';
 import { isEntryModule } from './util/entry.js';
+import { createLogThrottle } from './util/logThrottle.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -99,7 +100,12 @@ export async function startBot(config: Config, log: AppLogger, options: StartOpt
 
   try {
     const rest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}) }).setToken(config.DISCORD_TOKEN);
-    rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'));
+    // One line per 10 s at most (a busy channel waits on its bucket many times a second).
+    const rateLimited = createLogThrottle<{ route: string; retryAfterMs: number; global: boolean }>(
+      (fields, folded) => log.warn({ ...fields, foldedSinceLastLine: folded }, 'rate limited by Discord'),
+      10_000,
+    );
+    rest.on('rateLimited', (info) => rateLimited({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
     const api = createDiscordApi(rest, config.DISCORD_APPLICATION_ID);
 
     // The scheduler needs a closer and the closer needs deps: bind late.
