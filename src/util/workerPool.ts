@@ -17,13 +17,11 @@ import { Worker } from 'node:worker_threads';
  * Starts the worker module `<name>` next to the calling module (`callerUrl` = its import.meta.url):
  * `<name>.js` when running compiled (dist/), `<name>.ts` through tsx's loader when running from
  * source (tests, tsx): a small bootstrap registers tsx in the worker thread, then imports it.
- * Throws `missing(path)` when the compiled module is not there. The worker thread runs at nice
- * WORKER_NICE (lower CPU priority than the main thread).
+ * Throws `missing(path)` when the compiled module is not there. The worker thread runs at the
+ * lowest CPU priority (LOW_PRIORITY_BOOTSTRAP): a render only gets CPU time nobody else wants.
  */
 export function startModuleWorker(callerUrl: string, name: string, missing: (path: string) => Error = (p) => new Error(`worker module missing: ${p}`)): Worker {
-  // First lower the worker thread's CPU priority (Linux: nice is per thread), so that on a busy
-  // machine a render yields to the event loop answering interactions.
-  const nice = `try { require('node:os').setPriority(${WORKER_NICE}); } catch {}`;
+  const nice = LOW_PRIORITY_BOOTSTRAP;
   if (fileURLToPath(callerUrl).endsWith('.ts')) {
     const url = new URL(`./${name}.ts`, callerUrl).href;
     const bootstrap = `${nice} import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
@@ -57,6 +55,21 @@ export function newWorkerDroppingInvalidFlags(source: string, execArgv: readonly
 
 /** Nice value of worker threads started by startModuleWorker (the main thread keeps its own). */
 export const WORKER_NICE = 19;
+
+/**
+ * Worker-thread source that lowers the thread's own CPU priority before anything else runs (Linux
+ * keeps nice and the scheduling policy per thread, and both calls below act on the calling thread
+ * only): nice WORKER_NICE, then SCHED_IDLE through `chrt --idle -p 0 <tid>` when chrt is there
+ * (util-linux; the switch needs no privilege). Nice 19 alone still lets a running render keep its
+ * core for up to a scheduler slice (1.5 ms on two cores) after the event loop's thread wakes up,
+ * at every wake-up an interaction needs (the request, each Redis reply, …); a SCHED_IDLE thread is
+ * preempted at once, and its core counts as idle when the scheduler places a waking thread.
+ * Best effort: without chrt (or off Linux) the thread stays at nice 19.
+ */
+export const LOW_PRIORITY_BOOTSTRAP =
+  `try { require('node:os').setPriority(${WORKER_NICE}); } catch {}` +
+  ` try { const tid = require('node:fs').readlinkSync('/proc/thread-self').split('/').pop();` +
+  ` require('node:child_process').execFile('chrt', ['--idle', '-p', '0', tid], { timeout: 5000 }, () => {}).unref(); } catch {}`;
 
 /**
  * Limits how many jobs run at once across several pools. The audio and chart pools share

@@ -2,11 +2,13 @@
  * The shared "typed job → worker → reply" pool, with a tiny eval'd worker: jobs run in order one at
  * a time, a job that runs too long is rejected with the timeout error and the stuck worker is
  * replaced, a crashing worker rejects its job and the next job gets a fresh worker, close rejects
- * what is queued.
+ * what is queued; render workers lower their own thread's CPU priority.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Gate, WorkerPool, newWorkerDroppingInvalidFlags } from '../../src/util/workerPool.js';
+import { Gate, LOW_PRIORITY_BOOTSTRAP, WORKER_NICE, WorkerPool, newWorkerDroppingInvalidFlags } from '../../src/util/workerPool.js';
 
 type Job = { readonly op: 'echo' | 'spin' | 'crash'; readonly value: number };
 type Reply = { readonly id: number; readonly value: number; readonly order: number };
@@ -141,5 +143,32 @@ describe('a gate shared by two pools', () => {
     gate.release();
     expect(woken).toEqual(['declines', 'takes']);
     expect(gate.tryAcquire()).toBe(false);
+  });
+});
+
+describe('render worker priority', () => {
+  /** nice and scheduling policy of a thread of this process (Linux /proc). */
+  function schedOf(tid: string): { nice: number; policy: number } {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { nice: Number(fields[16]), policy: Number(fields[38]) };
+  }
+  const SCHED_OTHER = 0;
+  const SCHED_IDLE = 5;
+  const hasChrt = spawnSync('chrt', ['--version']).status === 0;
+
+  it(`GIVEN a worker thread running the low-priority bootstrap WHEN it has started THEN it runs at nice ${WORKER_NICE}, and SCHED_IDLE where chrt exists, while the main thread keeps its priority`, async () => {
+    const worker = new Worker(`${LOW_PRIORITY_BOOTSTRAP} require('node:worker_threads').parentPort.postMessage(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()); setInterval(() => {}, 1000);`, { eval: true });
+    try {
+      const tid = await new Promise<string>((resolve) => worker.once('message', resolve));
+      // chrt runs in the background: wait (bounded) until the policy has been switched.
+      const want = hasChrt ? SCHED_IDLE : SCHED_OTHER;
+      for (let i = 0; i < 100 && schedOf(tid).policy !== want; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(schedOf(tid)).toEqual({ nice: WORKER_NICE, policy: want });
+      expect(schedOf(String(process.pid)).policy).toBe(SCHED_OTHER);
+      expect(schedOf(String(process.pid)).nice).not.toBe(WORKER_NICE);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
