@@ -92,7 +92,7 @@ const saveForm: FormHandler = async (inv, action) => {
     : undefined;
   const { deps, locales } = inv;
   const scope = scopeOf(inv.interaction);
-  return { ...ephemeral(lines.join('\n'), components), after: () => refreshCard(deps, scope, locales.guild) };
+  return { ...ephemeral(lines.join('\n'), components), after: () => refreshCard(deps, scope, locales.guild, outcome.record) };
 };
 
 // ---- layers: pick, remove ----
@@ -159,7 +159,7 @@ export async function confirmRemove(inv: Invocation<APIMessageComponentInteracti
       type: InteractionResponseType.UpdateMessage,
       data: safe({ content: tr('forms.edit.removed', { layer, version: record.version }), components: [] }),
     },
-    after: () => refreshCard(deps, scope, locales.guild),
+    after: () => refreshCard(deps, scope, locales.guild, record),
   };
 }
 

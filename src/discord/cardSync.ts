@@ -63,8 +63,8 @@ interface RefreshSlot {
 }
 const refreshSlots = new WeakMap<Deps, Map<string, RefreshSlot>>();
 
-async function refreshNow(deps: Deps, scope: Scope, locale: string, slot: RefreshSlot): Promise<void> {
-  const record = await deps.store.drafts.get(scope);
+async function refreshNow(deps: Deps, scope: Scope, locale: string, slot: RefreshSlot, known?: DraftRecord): Promise<void> {
+  const record = known ?? (await deps.store.drafts.get(scope));
   if (!record) return;
   // The refresh before this one (same burst) already put this very version on this card: the
   // save that queued this refresh landed before that one read the store. Nothing to edit.
@@ -81,8 +81,12 @@ async function refreshNow(deps: Deps, scope: Scope, locale: string, slot: Refres
  * A queued refresh that finds the version the refresh before it just put on the card edits
  * nothing (only within such a run of back-to-back refreshes: a later refresh always edits, so a
  * deleted card is posted again).
+ *
+ * `known`: the record the caller has just written (a save's result). When no refresh of the
+ * channel is running, the card is drawn from it without reading the store again; a refresh that
+ * has to wait behind another still reads the latest record when it starts.
  */
-export function refreshCard(deps: Deps, scope: Scope, locale: string): Promise<void> {
+export function refreshCard(deps: Deps, scope: Scope, locale: string, known?: DraftRecord): Promise<void> {
   let slots = refreshSlots.get(deps);
   if (!slots) {
     slots = new Map();
@@ -90,15 +94,16 @@ export function refreshCard(deps: Deps, scope: Scope, locale: string): Promise<v
   }
   const channel = slots;
   const key = `${scope.guildId}:${scope.channelId}`;
-  const run = (slot: RefreshSlot): Promise<void> =>
-    refreshNow(deps, scope, locale, slot).finally(() => {
+  const run = (slot: RefreshSlot, record?: DraftRecord): Promise<void> =>
+    refreshNow(deps, scope, locale, slot, record).finally(() => {
       if (!slot.queued && channel.get(key) === slot) channel.delete(key);
     });
   const slot = channel.get(key);
   if (!slot) {
     const fresh: RefreshSlot = { running: Promise.resolve(), queued: undefined, shown: undefined };
     channel.set(key, fresh);
-    fresh.running = run(fresh);
+    // Nothing running: the record the caller just saved is the latest this process knows (no read).
+    fresh.running = run(fresh, known);
     return fresh.running;
   }
   if (slot.queued) return slot.queued;

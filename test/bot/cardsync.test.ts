@@ -130,4 +130,33 @@ describe('card refresh coalescing', () => {
     await later;
     expect(api.ofMethod('editMessage')).toHaveLength(2);
   });
+
+  it('GIVEN a save handing its record to the refresh WHEN nothing else is refreshing THEN the card shows that record without a store read; WHEN a refresh is running THEN the queued one reads the latest', async () => {
+    const { store, api, deps, scopes, bump, settle } = await setup();
+    const scope = scopes[0]!;
+    let reads = 0;
+    const get = store.drafts.get;
+    store.drafts.get = (s) => {
+      reads++;
+      return get(s);
+    };
+    const { record } = await bump(scope, 141);
+    const first = refreshCard(deps, scope, 'en-US', record);
+    await settle();
+    expect(reads).toBe(0);
+    const { record: older } = await bump(scope, 142);
+    await bump(scope, 143);
+    const queued = refreshCard(deps, scope, 'en-US', older);
+    api.release();
+    await first;
+    await settle();
+    api.release();
+    await queued;
+    const edits = api.ofMethod('editMessage');
+    expect(edits).toHaveLength(2);
+    expect(shown(edits[0]!.args[2])).toContain('141');
+    // The queued refresh read the store when it started: the latest save, not the record it was handed.
+    expect(reads).toBe(1);
+    expect(shown(edits[1]!.args[2])).toContain('143');
+  });
 });
