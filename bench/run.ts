@@ -281,6 +281,8 @@ interface Snapshot {
   botCommands: Counts; // round trips the bot sent (probe)
   casAttempts: number;
   casConflicts: number;
+  /** The bot's main thread busy time so far (ms, event-loop utilization; render workers not included). */
+  mainThreadMs: number;
   metricsCasRetries: number | undefined;
   sink: { total: number; routes: Counts };
   cpu: { bot: number; redis: number; sink: number; bench: number };
@@ -324,6 +326,8 @@ interface PhaseResult {
   loadAvg1: number;
   /** Bot CPU time per interaction (robust to other load on the machine). */
   botCpuMsPerInteraction: number;
+  /** The main thread's share (event-loop busy time): the part one bot process cannot spread over cores. */
+  botMainThreadMsPerInteraction?: number;
   mix?: Counts;
 }
 
@@ -457,7 +461,7 @@ async function main(): Promise<void> {
   const botPid = bot.child.pid!;
   const sinkPid = sink.child.pid!;
 
-  async function probeStats(): Promise<{ commands: Counts; casAttempts: number; casConflicts: number }> {
+  async function probeStats(): Promise<{ commands: Counts; casAttempts: number; casConflicts: number; mainThreadMs: number }> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the bot probe did not answer')), 5000);
       const onMessage = (m: any) => {
@@ -499,6 +503,7 @@ async function main(): Promise<void> {
       botCommands: probe.commands,
       casAttempts: probe.casAttempts,
       casConflicts: probe.casConflicts,
+      mainThreadMs: probe.mainThreadMs,
       metricsCasRetries: metricsAfter,
       sink: sinkStats,
       cpu: { bot: cpuSeconds(botPid), redis: cpuSeconds(redisPid), sink: cpuSeconds(sinkPid), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 },
@@ -627,6 +632,7 @@ async function main(): Promise<void> {
       edits: run.outcomes,
       loadAvg1: Math.round(loadavg()[0]! * 100) / 100,
       botCpuMsPerInteraction: Math.round(((after.cpu.bot - before.cpu.bot) * 1000 * 1000) / n) / 1000,
+      botMainThreadMsPerInteraction: Math.round(((after.mainThreadMs - before.mainThreadMs) * 1000) / n) / 1000,
       mix: run.outcomes.sent,
     };
     phases.push(result);
@@ -634,7 +640,7 @@ async function main(): Promise<void> {
     log(
       `${name.padEnd(12)} ${String(result.rps).padStart(6)} req/s  p50 ${l.p50} ms  p95 ${l.p95} ms  p99 ${l.p99} ms  ` +
         `redis ${result.redisRoundTripsPerInteraction} round trips (${result.redisCallsPerInteraction} calls)/interaction  ` +
-        `CAS retries ${casRetries}  edits saved ${run.outcomes.formSaved}/${run.outcomes.formSaved + run.outcomes.formNotSaved}  errors ${run.errors + run.non2xx}  bot cpu ${result.botCpuMsPerInteraction} ms/interaction  load ${result.loadAvg1}  cpu s bot ${result.cpuSeconds.bot} redis ${result.cpuSeconds.redis} sink ${result.cpuSeconds.sink} bench ${result.cpuSeconds.bench}`,
+        `CAS retries ${casRetries}  edits saved ${run.outcomes.formSaved}/${run.outcomes.formSaved + run.outcomes.formNotSaved}  errors ${run.errors + run.non2xx}  bot cpu ${result.botCpuMsPerInteraction} ms/interaction (main thread ${result.botMainThreadMsPerInteraction})  load ${result.loadAvg1}  cpu s bot ${result.cpuSeconds.bot} redis ${result.cpuSeconds.redis} sink ${result.cpuSeconds.sink} bench ${result.cpuSeconds.bench}`,
     );
     if (run.outcomes.notSavedSample) log(`             first submit that did not save: ${run.outcomes.notSavedSample.slice(0, 200)}`);
     return result;
