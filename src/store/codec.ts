@@ -60,12 +60,12 @@ export function createEnvelopeCodec(keyv: KeyvFunctions, options: EnvelopeCodecO
   return {
     encode(data) {
       if (!isPlain(data)) return exact(data);
-      const text = JSON.stringify(data);
-      if (text === undefined || mayHoldColonString(text)) return exact(data);
+      const text = stringifyPlain(data);
+      if (text === undefined || text.colon) return exact(data);
       // What is written now is what the next read returns: remember it decoded (frozen: the caller
       // hands it over as written).
-      if (typeof data === 'object' && data !== null) cache.set(text, deepFreeze(data));
-      return text;
+      if (typeof data === 'object' && data !== null) cache.set(text.json, deepFreeze(data));
+      return text.json;
     },
     decode(text) {
       const hit = cache.get(text);
@@ -104,6 +104,60 @@ class TextCache {
       this.#chars -= oldest.length;
     }
   }
+}
+
+/** A trusted spec's JSON text, and whether it may hold a string starting with ':' (computed once per spec). */
+const specJson = new WeakMap<object, { json: string; colon: boolean }>();
+
+/**
+ * JSON.stringify for a value isPlain accepted (same text), with each trusted spec's text made once
+ * and reused: a draft save writes the record and its history entry, which hold the same spec.
+ * `colon`: the text may hold a string (or key) starting with ':' (then Keyv's own encoding is used).
+ */
+function stringifyPlain(value: unknown): { json: string; colon: boolean } | undefined {
+  let colon = false;
+  const walk = (v: unknown): string | undefined => {
+    if (v === null) return 'null';
+    switch (typeof v) {
+      case 'string':
+        if (v.startsWith(':')) colon = true;
+        return JSON.stringify(v);
+      case 'number':
+      case 'boolean':
+        return JSON.stringify(v);
+      case 'object': {
+        if (isTrustedSpec(v)) {
+          let cached = specJson.get(v);
+          if (!cached) {
+            const json = JSON.stringify(v);
+            cached = { json, colon: mayHoldColonString(json) };
+            specJson.set(v, cached);
+          }
+          if (cached.colon) colon = true;
+          return cached.json;
+        }
+        if (Array.isArray(v)) {
+          let out = '[';
+          for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (walk(v[i]) ?? 'null');
+          return `${out}]`;
+        }
+        let out = '{';
+        let first = true;
+        for (const key of Object.keys(v)) {
+          const item = walk((v as Record<string, unknown>)[key]);
+          if (item === undefined) continue;
+          if (key.startsWith(':')) colon = true;
+          out += `${first ? '' : ','}${JSON.stringify(key)}:${item}`;
+          first = false;
+        }
+        return `${out}}`;
+      }
+      default:
+        return undefined;
+    }
+  };
+  const json = walk(value);
+  return json === undefined ? undefined : { json, colon };
 }
 
 /** Values JSON.stringify and Keyv's serializer write the same way apart from ':' strings. */

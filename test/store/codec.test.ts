@@ -2,6 +2,8 @@ import { defaultDeserialize, defaultSerialize } from '@keyv/serialize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEnvelopeCodec } from '../../src/store/codec.js';
+import { parseSpec } from '../../src/domain/parse.js';
+import { getBuiltinPreset } from '../../src/domain/presets.js';
 
 const codec = createEnvelopeCodec({ serialize: defaultSerialize, deserialize: defaultDeserialize });
 const encodeEnvelope = codec.encode;
@@ -113,5 +115,34 @@ describe('store codec (colon strings in compact JSON)', () => {
       expect(codec.encode({ value: v, expires: 1 })).toBe(defaultSerialize({ value: v, expires: 1 }));
       expect(codec.encode(v)).toBe(defaultSerialize(v));
     }
+  });
+});
+
+describe('store codec (trusted specs written once as text)', () => {
+  const codec = createEnvelopeCodec({ serialize: defaultSerialize, deserialize: defaultDeserialize }, { cacheChars: 0 });
+  const specWith = (style: string) => {
+    const input = JSON.parse(JSON.stringify(getBuiltinPreset('calling')!.spec)) as { track: { style: string } };
+    input.track.style = style;
+    const parsed = parseSpec(input);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    return parsed.value;
+  };
+
+  it('GIVEN a record and its history entry holding one trusted spec WHEN each is encoded twice THEN every text is exactly what Keyv writes', () => {
+    const spec = specWith('Melodic progressive house — cold, euphoric «live» \u2028 "quoted"');
+    const record = { value: { spec, version: 4, contributors: { '1': { name: 'Ana', parts: ['track'] } }, note: undefined }, expires: 123 };
+    const entry = { version: 4, at: 1, actor: { id: '1', name: 'Ana' }, summary: 'track', spec };
+    for (let i = 0; i < 2; i++) {
+      expect(codec.encode(record)).toBe(defaultSerialize(record));
+      expect(codec.encode(entry)).toBe(defaultSerialize(entry));
+    }
+  });
+
+  it('GIVEN a trusted spec with a text starting with ":" WHEN encoded THEN Keyv’s escaping is kept and it decodes back to the same text', () => {
+    const spec = specWith(':colon first');
+    const envelope = { value: { spec }, expires: 1 };
+    const text = codec.encode(envelope);
+    expect(text).toBe(defaultSerialize(envelope));
+    expect((codec.decode(text) as typeof envelope).value.spec.track.style).toBe(':colon first');
   });
 });
