@@ -69,6 +69,18 @@ end
 `;
 
 /**
+ * Whether KEYS' value still is what was read: `expected` is the token itself, or for a long one
+ * '#' .. its SHA1 (so a compare-and-set does not send a 4 KB draft back to Redis to compare it).
+ */
+const SAME_FN = `
+local function same(key, expected)
+  local t = token(key)
+  if string.byte(expected, 1) == 35 then return redis.sha1hex(t) == string.sub(expected, 2) end
+  return t == expected
+end
+`;
+
+/**
  * What READ_SCRIPT returns for ARGV kind 'h' (a hash), 'c' (a hash's number of fields) or
  * 'r:<start>:<stop>' (a list range): a table tagged 'N' missing, 'H' hash (fields and values follow),
  * 'C' count (the number follows), 'L' list (items follow), 'S' a string (older data: one value; raw
@@ -136,17 +148,17 @@ end
 `;
 
 /** A list range inside an atomic step: KEYS = guarded keys then the list; 0 when a guarded key changed since it was read. */
-export const RANGE_IF_SCRIPT = `${TOKEN_FN}${VIEW_FN}
+export const RANGE_IF_SCRIPT = `${TOKEN_FN}${SAME_FN}${VIEW_FN}
 local n = #KEYS - 1
 for i = 1, n do
-  if token(KEYS[i]) ~= ARGV[i] then return 0 end
+  if not same(KEYS[i], ARGV[i]) then return 0 end
 end
 return view(KEYS[n + 1], ARGV[n + 1])
 `;
 
 /**
  * Compare-and-set. KEYS: the G guarded keys, then the other keys written. ARGV[1] = G, ARGV[2] = the
- * number of writes M, ARGV[3] = the number of reads A after the writes, then G tokens (as read), then
+ * number of writes M, ARGV[3] = the number of reads A after the writes, then G tokens (as read; a long one as '#' .. its SHA1, see SAME_FN), then
  * five args per write: key index, op, ttl in ms (0 = none), a, b, then two per read: key index, kind
  * (as READ_SCRIPT's). Ops: S set a, D delete, P push item a and trim to b items, R the same on an
  * emptied list, H hset a (JSON [field, value, …]), Q the same on an emptied hash, X the same keeping
@@ -154,12 +166,12 @@ return view(KEYS[n + 1], ARGV[n + 1])
  * index]; see BALLOT_FN). Returns 0 on a conflict, -i when the list at KEYS[i] still holds older data
  * (one string value) and must be converted first, else 1 (A = 0) or the A views.
  */
-export const CAS_SCRIPT = `${TOKEN_FN}${VIEW_FN}${BALLOT_FN}
+export const CAS_SCRIPT = `${TOKEN_FN}${SAME_FN}${VIEW_FN}${BALLOT_FN}
 local g = tonumber(ARGV[1])
 local m = tonumber(ARGV[2])
 local reads = tonumber(ARGV[3])
 for i = 1, g do
-  if token(KEYS[i]) ~= ARGV[3 + i] then return 0 end
+  if not same(KEYS[i], ARGV[3 + i]) then return 0 end
 end
 local base = 3 + g
 for w = 0, m - 1 do
@@ -251,6 +263,13 @@ function mapRedisError(error: unknown, what: string): StoreError {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Tokens longer than this are compared by their SHA1. */
+const COMPARE_BY_DIGEST_OVER = 128;
+
+function compareArg(token: string): string {
+  return token.length > COMPARE_BY_DIGEST_OVER ? `#${createHash('sha1').update(token).digest('hex')}` : token;
+}
 
 /** SHA1 of each Lua script, for EVALSHA. */
 const scriptShas = new Map<string, string>();
@@ -467,7 +486,8 @@ export class RedisBackend implements Backend {
       for (let attempt = 1; ; attempt++) {
         const specs: ReadSpec[] = [...keys.map((key) => ({ kind: 'value' as const, key })), ...extra];
         const views = await this.#readViews(specs);
-        const tokens = views.slice(0, keys.length).map(String);
+        // What the compare-and-set compares: short tokens as they are, long ones by SHA1 (SAME_FN).
+        const tokens = views.slice(0, keys.length).map((view) => compareArg(String(view)));
         const current = await Promise.all(specs.map((spec, i) => this.#decodeView(spec, views[i])));
         const snapshot: AtomicSnapshot = {
           range: async (key, start, stop) => {
