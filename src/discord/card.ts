@@ -98,7 +98,8 @@ function contributorsLine(record: DraftRecord, tr: Translator): string {
     if (list.length > CONTRIBUTORS_CHARS) break;
     list += `${list ? ' · ' : ''}${c.name.replace(/[*_`~|>@#<]/g, '')} (${c.parts.slice(0, 4).join(', ')}${c.parts.length > 4 ? '…' : ''})`;
   }
-  return tr('card.contributors', { list: clip(list, CONTRIBUTORS_CHARS) });
+  const shown = clip(list, CONTRIBUTORS_CHARS);
+  return tr('card.contributors', { list: record.contributorsMore ? tr('card.contributorsOthers', { list: shown }) : shown });
 }
 
 const STEP_ROWS: readonly (readonly [CardStep, ButtonStyle, string?][])[] = [

@@ -58,6 +58,12 @@ export const DEFAULT_HISTORY_LIMIT = 25;
 /** History never keeps fewer entries than this, whatever the configuration says. */
 export const MIN_HISTORY_LIMIT = 20;
 export const PRESET_LIMIT = 25;
+/**
+ * Contributors a draft lists by name (the card shows about 600 characters of them). Later ones are
+ * only noted (`contributorsMore`): without a bound, a busy channel's record grew by ~60 bytes per
+ * new member, and every edit reads and writes the whole record.
+ */
+export const MAX_CONTRIBUTORS = 25;
 
 export interface FacadeOptions {
   namespace: string;
@@ -189,13 +195,19 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
           const next = await mutate(previous, { history });
           const now = Date.now();
           let contributors = next.contributors ?? previous.contributors;
+          let contributorsMore = next.contributorsMore ?? previous.contributorsMore;
           if (opts.parts?.length) {
             const mine = contributors[actor.id];
-            contributors = { ...contributors, [actor.id]: { name: actor.name, parts: unique([...(mine?.parts ?? []), ...opts.parts]) } };
+            if (mine || Object.keys(contributors).length < MAX_CONTRIBUTORS) {
+              contributors = { ...contributors, [actor.id]: { name: actor.name, parts: unique([...(mine?.parts ?? []), ...opts.parts]) } };
+            } else {
+              contributorsMore = true;
+            }
           }
           const record = writeAs(DraftRecordSchema, dk, {
             ...next,
             contributors,
+            ...(contributorsMore ? { contributorsMore } : {}),
             version: previous.version + 1,
             createdBy: previous.createdBy,
             createdAt: previous.createdAt,

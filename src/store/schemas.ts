@@ -35,6 +35,7 @@ export const DraftRecordSchema = z.object({
   createdAt: time,
   updatedAt: time,
   contributors: z.record(id, z.object({ name: z.string().max(100), parts: z.array(z.string().max(100)).max(500) })),
+  contributorsMore: z.boolean().optional(),
   cardMessageId: id.optional(),
 }) satisfies z.ZodType<DraftRecord, unknown>;
 

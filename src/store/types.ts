@@ -27,7 +27,10 @@ export interface DraftRecord {
   createdBy: Actor;
   createdAt: number;
   updatedAt: number;
+  /** Who contributed what, first come first listed; at most MAX_CONTRIBUTORS members. */
   contributors: Record<string, Contribution>;
+  /** True once more members contributed than `contributors` keeps (the card says "and others"). */
+  contributorsMore?: boolean;
   /** The message showing the draft card, so the bot can edit it. */
   cardMessageId?: string;
 }
