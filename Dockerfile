@@ -34,6 +34,10 @@ RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
 USER node
 EXPOSE 3000
+# A larger young generation: an interaction allocates a few short-lived 4 KB strings and objects,
+# and with many in flight the default 16 MB semi-space promotes and scavenges far more (bench:
+# the main thread's GC share 11 % → 7.6 %). Grows only under load; idle memory is unchanged.
+ENV NODE_OPTIONS=--max-semi-space-size=32
 # The slim image has no curl: node itself asks /healthz (store reachable, gateway connected or endpoint serving).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
