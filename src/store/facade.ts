@@ -3,7 +3,7 @@
  * Every value read is validated (StoreCorruptError), every value written is validated
  * (InvalidRecordError), and every read-modify-write goes through `backend.atomic`.
  */
-import { SpecSchema, type Spec } from '../domain/spec.js';
+import type { Spec } from '../domain/spec.js';
 import { Unreadable, type Backend, type Write } from './backend.js';
 import {
   DraftExistsError,
@@ -30,6 +30,7 @@ import {
   PresetBookSchema,
   readAs,
   SavedPresetSchema,
+  StoredSpecSchema,
   VoteRecordSchema,
   VoteMetaSchema,
   BallotSchema,
@@ -122,7 +123,8 @@ export function createFacade(backend: Backend, options: FacadeOptions): Store {
     let spec: Spec | undefined;
     return Object.defineProperty({ ...header }, 'spec', {
       enumerable: true,
-      get: () => (spec ??= readAs(SpecSchema, key, raw) ?? entryOf(key, value).spec),
+      // A spec this process wrote is trusted already (no second walk); others are validated once.
+      get: () => (spec ??= readAs(StoredSpecSchema, key, raw) ?? entryOf(key, value).spec),
     }) as HistoryEntry;
   };
   const itemsOf = (key: string, value: unknown): unknown[] => {

@@ -15,7 +15,7 @@ import type { DraftRecord, HistoryEntry, JsonValue, SavedPreset, VoteRecord } fr
  * A spec inside a stored value: a spec that already passed the schema (frozen, see
  * domain/trusted.ts) is taken as it is; anything else is validated and then trusted.
  */
-const StoredSpecSchema: z.ZodType<Spec, unknown> = z.unknown().transform((value, ctx) => {
+export const StoredSpecSchema: z.ZodType<Spec, unknown> = z.unknown().transform((value, ctx) => {
   if (isTrustedSpec(value)) return value;
   const result = SpecSchema.safeParse(value);
   if (result.success) return trustSpec(result.data);
