@@ -54,4 +54,24 @@ describe('store schemas (validated once)', () => {
     expect(() => writeAs(DraftRecordSchema, 'k', value)).toThrow(/spec\.track\.bpm/);
     expect(() => readAs(DraftRecordSchema, 'k', deepFreeze(value))).toThrow(StoreCorruptError);
   });
+
+  it('GIVEN records whose contributors are malformed WHEN written THEN each is refused naming contributors; a good one passes', () => {
+    const parsed = parseSpec(specInput());
+    if (!parsed.ok) throw new Error('calling must parse');
+    const bad: unknown[] = [
+      [],
+      { '': { name: 'a', parts: [] } },
+      { '1': { name: 'x'.repeat(101), parts: [] } },
+      { '1': { name: 'a', parts: ['y'.repeat(101)] } },
+      { '1': { name: 'a', parts: 'track' } },
+      { '1': { name: 'a', parts: [], admin: true } },
+      { '1': null },
+    ];
+    for (const contributors of bad) {
+      expect(() => writeAs(DraftRecordSchema, 'k', { ...record(parsed.value), contributors })).toThrow(/contributors/);
+    }
+    expect(writeAs(DraftRecordSchema, 'k', { ...record(parsed.value), contributors: { '1': { name: 'Ana', parts: ['track', 'timing'] } } }).contributors).toEqual({
+      '1': { name: 'Ana', parts: ['track', 'timing'] },
+    });
+  });
 });
