@@ -44,11 +44,15 @@ export function sidechainForm(tr: Translator): FormDef {
       const sidechain = remove ? undefined : nonEmpty({ duckDb, attackMs: num(v.attack), releaseMs, ratio: num(v.ratio), notes: spec.sidechain?.notes });
       // Each layer is marked ducked or not; without a sidechain the marks are cleared.
       const layers = spec.layers.map((l) => {
-        const synth = nonEmpty({ ...l.synth, sidechained: remove ? undefined : selected.includes(l.id) });
+        const sidechained = remove ? undefined : selected.includes(l.id);
+        // Unchanged layers stay the very same objects (validated already: see parseSpecEdit).
+        if (l.synth !== undefined && l.synth.sidechained === sidechained) return l;
+        const synth = nonEmpty({ ...l.synth, sidechained });
         const { synth: _old, ...rest } = l;
         return synth ? { ...rest, synth } : rest;
       });
-      return problems.finishSpec({ ...spec, sidechain, layers } as unknown as SpecInput, def);
+      const unchanged = layers.every((l, i) => l === spec.layers[i]);
+      return problems.finishSpec({ ...spec, sidechain, layers: unchanged ? spec.layers : layers } as unknown as SpecInput, def);
     },
     hint(fieldId, spec, t) {
       if (fieldId !== 'release') return undefined;
