@@ -106,6 +106,9 @@ class TextCache {
   }
 }
 
+/** How deep stringifyPlain looks for trusted specs (an envelope's record's spec is at depth 2). */
+const SPEC_DEPTH = 3;
+
 /** A trusted spec's JSON text, and whether it may hold a string starting with ':' (computed once per spec). */
 const specJson = new WeakMap<object, { json: string; colon: boolean }>();
 
@@ -116,7 +119,7 @@ const specJson = new WeakMap<object, { json: string; colon: boolean }>();
  */
 function stringifyPlain(value: unknown): { json: string; colon: boolean } | undefined {
   let colon = false;
-  const walk = (v: unknown): string | undefined => {
+  const walk = (v: unknown, depth: number): string | undefined => {
     if (v === null) return 'null';
     switch (typeof v) {
       case 'string':
@@ -136,15 +139,22 @@ function stringifyPlain(value: unknown): { json: string; colon: boolean } | unde
           if (cached.colon) colon = true;
           return cached.json;
         }
+        // Specs sit near the top (envelope → record → spec, entry → spec): deeper parts are plain
+        // data, written by the native JSON.stringify in one go.
+        if (depth >= SPEC_DEPTH) {
+          const json = JSON.stringify(v);
+          if (mayHoldColonString(json)) colon = true;
+          return json;
+        }
         if (Array.isArray(v)) {
           let out = '[';
-          for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (walk(v[i]) ?? 'null');
+          for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (walk(v[i], depth + 1) ?? 'null');
           return `${out}]`;
         }
         let out = '{';
         let first = true;
         for (const key of Object.keys(v)) {
-          const item = walk((v as Record<string, unknown>)[key]);
+          const item = walk((v as Record<string, unknown>)[key], depth + 1);
           if (item === undefined) continue;
           if (key.startsWith(':')) colon = true;
           out += `${first ? '' : ','}${JSON.stringify(key)}:${item}`;
@@ -156,7 +166,7 @@ function stringifyPlain(value: unknown): { json: string; colon: boolean } | unde
         return undefined;
     }
   };
-  const json = walk(value);
+  const json = walk(value, 0);
   return json === undefined ? undefined : { json, colon };
 }
 
