@@ -25,7 +25,7 @@ const MAYBE_COLON_STRING = /(?:^|[[,:{])\s*":/;
 
 export interface EnvelopeCodecOptions {
   /**
-   * Characters of stored text whose decoded values are kept (least recently used go first); 0 turns
+   * Characters of stored text whose decoded values are kept (the oldest go first); 0 turns
    * the cache off. Decoded values are deeply frozen and shared: the same text always gives the same
    * object, so the facade validates it once (schemas.ts) and a draft read back right after this
    * process wrote it costs a lookup, not a JSON parse and a schema walk.
@@ -77,7 +77,7 @@ export function createEnvelopeCodec(keyv: KeyvFunctions, options: EnvelopeCodecO
   };
 }
 
-/** Decoded values by their exact text, least recently used first out, bounded by total text length. */
+/** Decoded values by their exact text, first in first out, bounded by total text length. */
 class TextCache {
   readonly #entries = new Map<string, unknown>();
   #chars = 0;
@@ -85,12 +85,9 @@ class TextCache {
 
   get(text: string): unknown {
     if (text.length < MIN_CACHED_TEXT || this.maxChars <= 0) return undefined;
-    const value = this.#entries.get(text);
-    if (value === undefined) return undefined;
-    // Most recently used last.
-    this.#entries.delete(text);
-    this.#entries.set(text, value);
-    return value;
+    // No reordering on a hit: the oldest written goes first (a draft's record is rewritten on every
+    // save anyway, and history entries are read only in the few saves after theirs).
+    return this.#entries.get(text);
   }
 
   set(text: string, value: unknown): void {

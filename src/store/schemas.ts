@@ -35,12 +35,22 @@ export const ActorSchema = z.object({ id, name: z.string().max(100) });
 const ContributorsSchema = z.custom<Record<string, { name: string; parts: string[] }>>(
   (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-    for (const [memberId, entry] of Object.entries(value)) {
-      if (memberId.length < 1 || memberId.length > 100) return false;
+    const map = value as Record<string, unknown>;
+    for (const memberId in map) {
+      if (!Object.hasOwn(map, memberId) || memberId.length < 1 || memberId.length > 100) return false;
+      const entry = map[memberId] as { name?: unknown; parts?: unknown } | null;
       if (typeof entry !== 'object' || entry === null) return false;
-      const { name, parts, ...rest } = entry as { name?: unknown; parts?: unknown };
-      if (Object.keys(rest).length > 0 || typeof name !== 'string' || name.length > 100) return false;
-      if (!Array.isArray(parts) || parts.length > 500 || !parts.every((p) => typeof p === 'string' && p.length <= 100)) return false;
+      let fields = 0;
+      for (const field in entry) {
+        if (field !== 'name' && field !== 'parts') return false;
+        fields++;
+      }
+      const { name, parts } = entry;
+      if (fields !== 2 || typeof name !== 'string' || name.length > 100 || !Array.isArray(parts) || parts.length > 500) return false;
+      for (let i = 0; i < parts.length; i++) {
+        const part: unknown = parts[i];
+        if (typeof part !== 'string' || part.length > 100) return false;
+      }
     }
     return true;
   },

@@ -88,11 +88,11 @@ describe('store codec (decoded values by text)', () => {
     expect((b as ReturnType<typeof record>).value.layers[0]!.level).toBe(4);
   });
 
-  it('GIVEN a cache of about two values WHEN a third is decoded THEN the least recently used one is parsed again; cacheChars 0 keeps nothing', () => {
+  it('GIVEN a cache with room for four values WHEN a fifth is decoded THEN the first one in is parsed again, the others are kept; cacheChars 0 keeps nothing', () => {
     const size = defaultSerialize(record(5)).length;
     const codec = createEnvelopeCodec(keyv, { cacheChars: size * 4 });
     const texts = [5, 6, 7, 8, 9].map((n) => defaultSerialize(record(n)));
-    const first = texts.map((t) => codec.decode(t)); // 5 values into room for 4: #5 went
+    const first = texts.map((t) => codec.decode(t)); // 5 values into room for 4: the first went
     expect(codec.decode(texts[4]!)).toBe(first[4]);
     expect(codec.decode(texts[1]!)).toBe(first[1]);
     expect(codec.decode(texts[0]!)).not.toBe(first[0]);
