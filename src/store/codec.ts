@@ -95,10 +95,11 @@ class TextCache {
     if (this.#entries.has(text)) this.#entries.delete(text);
     else this.#chars += text.length;
     this.#entries.set(text, value);
-    for (const [oldest] of this.#entries) {
-      if (this.#chars <= this.maxChars) break;
+    if (this.#chars <= this.maxChars) return;
+    for (const oldest of this.#entries.keys()) {
       this.#entries.delete(oldest);
       this.#chars -= oldest.length;
+      if (this.#chars <= this.maxChars) break;
     }
   }
 }
