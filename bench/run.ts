@@ -869,13 +869,14 @@ async function main(): Promise<void> {
       edits: { sent: acc.sent, formSaved: 0, formNotSaved: 0 },
       loadAvg1: Math.round(loadavg()[0]! * 100) / 100,
       botCpuMsPerInteraction: Math.round((d((s) => s.cpu.bot) * 1000 * 1000) / n) / 1000,
+      botMainThreadMsPerInteraction: Math.round((d((s) => s.mainThreadMs) * 1000) / n) / 1000,
       mix: acc.sent,
     };
     phases.push(result);
     const l = result.latencyMs;
     log(
       `${name.padEnd(12)} ${String(result.rps).padStart(6)} req/s  p50 ${l.p50} ms  p95 ${l.p95} ms  p99 ${l.p99} ms  max ${l.max} ms  (${result.requests} requests in ${RENDER_WINDOWS} windows; ` +
-        `window p99s ${acc.windowP99s.join(' / ')} ms)  errors ${result.errors + result.non2xx}  bot cpu ${result.botCpuMsPerInteraction} ms/interaction  load ${result.loadAvg1}`,
+        `window p99s ${acc.windowP99s.join(' / ')} ms)  errors ${result.errors + result.non2xx}  bot cpu ${result.botCpuMsPerInteraction} ms/interaction (main thread ${result.botMainThreadMsPerInteraction})  load ${result.loadAvg1}`,
     );
     return result;
   }
