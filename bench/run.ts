@@ -12,7 +12,9 @@
  *   mix          70 % modal submits (track/sidechain/timing/details, current or stale base),
  *                20 % vote picks (many members), 10 % /salt show and /salt publish
  *   hot          50 concurrent editors on one draft
- *   fixed rate   the mix at 1,000 interactions/s → latency percentiles
+ *   fixed rate   the mix at 1,000 interactions/s → latency percentiles; paced open loop (firePaced:
+ *                one request due every millisecond, latency from when it was due), for the same
+ *                reason as the renders phase below
  *   renders      PING + /salt show at 100/s idle, then while /salt listen (8 bars) and /salt publish
  *                (chart) renders stream through the bot: p99 within 2x idle (+1 ms). Paced open-loop
  *                requests (one every 10 ms), not autocannon's overallRate: that one lets each
@@ -26,7 +28,7 @@
  * Prints every figure with PASS/MISS against the targets, writes bench/results/latest.json and
  * bench/results/<date>.json. Every phase is bounded; all processes are stopped on exit or failure.
  *
- * Env: BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_NO_PUBLISH=1
+ * Env: BENCH_DEBUG_PACED=1 (the paced phase's latency per half second), BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_NO_PUBLISH=1
  * (diagnostic: the mix without publishes), BENCH_QUICK=1 (diagnostic: floor and mix only), BENCH_CPU_PROF=1
  * (writes a .cpuprofile per bot thread into a temp dir; summarise one with bench/profile.ts),
  * BENCH_BOT_NODE_ARGS (extra node flags for the measured bot, e.g. "--trace-gc"), BENCH_BOT_OUTPUT
@@ -55,6 +57,8 @@ const SEQ_EDITS = 200;
 const NO_PUBLISH = process.env.BENCH_NO_PUBLISH === '1';
 /** Diagnostic: BENCH_QUICK=1 runs the floor and the mix only (for profiling), then stops. */
 const QUICK = process.env.BENCH_QUICK === '1';
+/** Diagnostic: BENCH_DEBUG_PACED=1 prints the paced phase's latency per half second. */
+const DEBUG_PACED = process.env.BENCH_DEBUG_PACED === '1';
 
 const TARGETS = {
   mixRatio: 0.5,
@@ -221,6 +225,8 @@ async function startBot(env: Record<string, string>, opts: { probe: boolean; cpu
     ...(opts.probe ? ['--import', path.join(root, 'bench/probe.mjs')] : []),
     // One .cpuprofile per thread (main, render workers) in that directory.
     ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : []),
+    // As `npm start` and the Docker image run it.
+    '--max-semi-space-size=32',
     ...(process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     path.join(root, 'dist/src/main.js'),
   ];
@@ -413,6 +419,101 @@ async function fire(
   };
 }
 
+/**
+ * Open-loop load at a steady rate (for latency at a fixed rate): request i is due at start + i/rate s
+ * whatever the answers, on up to `connections` keep-alive sockets (more in flight wait for a free
+ * one, as they would at a server). Latency runs from the moment a request was due (a late send
+ * counts against the bot, never hides: no coordinated omission). autocannon's overallRate is not
+ * used here: it releases each connection's per-second budget at once, so "1,000/s" arrived as
+ * bursts at every second boundary and the p99 measured the queue behind a burst.
+ */
+async function firePaced(
+  url: string,
+  pool: PoolItem[],
+  opts: { seconds: number; connections: number; rate: number },
+): Promise<{ requests: number; errors: number; non2xx: number; seconds: number; latencies: Float64Array; acP99: number; outcomes: Outcomes }> {
+  const { Agent, request } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+  const target = new URL(url);
+  const outcomes: Outcomes = { sent: {}, formSaved: 0, formNotSaved: 0 };
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const answers: Promise<void>[] = [];
+  const trace: { halfSecond: number; ms: number; kind: string }[] = [];
+  // This process's own event-loop delay: a stall here would delay sends (and count against the bot).
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const started = performance.now();
+  const total = Math.round(opts.seconds * opts.rate);
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / opts.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const item = pool[i % pool.length]!;
+    const r = typeof item === 'function' ? item() : item;
+    const kind = r.kind.split(' ')[0]!;
+    outcomes.sent[kind] = (outcomes.sent[kind] ?? 0) + 1;
+    answers.push(
+      new Promise<void>((resolve) => {
+        const req = request(
+          { host: target.hostname, port: target.port, path: r.path, method: r.method, headers: { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }, agent, timeout: 10_000 },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              latencies.push(performance.now() - due);
+              if (DEBUG_PACED) trace.push({ halfSecond: Math.floor((due - started) / 500), ms: performance.now() - due, kind: r.kind });
+              if (res.statusCode !== 200) non2xx++;
+              if (r.kind.startsWith('form')) {
+                const body = Buffer.concat(chunks).toString('utf8');
+                const m = /\(version (\d+)\)/.exec(body);
+                if (m && /Saved \*\*/.test(body)) {
+                  outcomes.formSaved++;
+                  if (r.channel && Number(m[1]) > (liveVersions.get(r.channel) ?? 0)) liveVersions.set(r.channel, Number(m[1]));
+                } else {
+                  outcomes.formNotSaved++;
+                  outcomes.notSavedSample ??= body.slice(0, 300);
+                }
+              }
+              resolve();
+            });
+            res.on('error', () => {
+              errors++;
+              resolve();
+            });
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.on('error', () => {
+          errors++;
+          resolve();
+        });
+        req.end(r.body);
+      }),
+    );
+  }
+  await Promise.all(answers);
+  agent.destroy();
+  loop.disable();
+  log(`  load generator event-loop delay: p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`);
+  if (DEBUG_PACED) {
+    // Diagnostic: latency percentiles per half second, and the kinds of the requests over 100 ms.
+    const by = new Map<number, number[]>();
+    for (const t of trace) by.set(t.halfSecond, [...(by.get(t.halfSecond) ?? []), t.ms]);
+    for (const [b, ls] of by) {
+      ls.sort((a, c) => a - c);
+      log(`  paced ${b / 2}s: n ${ls.length} p50 ${ls[Math.floor(ls.length / 2)]!.toFixed(1)} p99 ${ls[Math.floor(ls.length * 0.99)]!.toFixed(1)} max ${ls.at(-1)!.toFixed(1)} ms`);
+    }
+    const slow: Counts = {};
+    for (const t of trace) if (t.ms > 100) slow[t.kind] = (slow[t.kind] ?? 0) + 1;
+    log(`  requests over 100 ms by kind: ${JSON.stringify(slow)}`);
+  }
+  const sorted = Float64Array.from(latencies).sort();
+  return { requests: latencies.length, errors, non2xx, seconds: (performance.now() - started) / 1000, latencies: sorted, acP99: percentile(sorted, 99), outcomes };
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -589,9 +690,9 @@ async function main(): Promise<void> {
   }
 
   const phases: PhaseResult[] = [];
-  async function measure(name: string, pool: PoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number }): Promise<PhaseResult> {
+  async function measure(name: string, pool: PoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number; paced?: boolean }): Promise<PhaseResult> {
     const before = await snapshot('before');
-    const run = await fire(bot.url, pool, opts);
+    const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool, { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate }) : await fire(bot.url, pool, opts);
     await quiesce();
     const after = await snapshot('after');
     const redisCalls = diff(before.redisCalls, after.redisCalls);
@@ -709,7 +810,8 @@ async function main(): Promise<void> {
   }
   const mix = await measure('mix', await mixPool(30_000), { seconds: PHASE_S, connections: CONNECTIONS });
   if (QUICK) {
-    // Diagnostic: floor and mix only; no verdicts, no results files.
+    // Diagnostic: floor, mix and the paced mix at 1,000/s only; no verdicts, no results files.
+    await measure('mix@1000/s', await mixPool(FIXED_RATE * PHASE_S + 2000), { seconds: PHASE_S, connections: CONNECTIONS, overallRate: FIXED_RATE, paced: true });
     log(`quick: mix/floor ${Math.round((mix.rps / floor.rps) * 100)} %; stopping (BENCH_QUICK=1)`);
     await redisReader.close();
     await stopBot(bot);
@@ -729,7 +831,8 @@ async function main(): Promise<void> {
   }
 
   // -- (d) fixed 1,000 interactions/s: latency.
-  const fixed = await measure('mix@1000/s', await mixPool(FIXED_RATE * PHASE_S + 2000), { seconds: PHASE_S, connections: CONNECTIONS, overallRate: FIXED_RATE });
+  // Paced (open loop, one request every millisecond): see firePaced.
+  const fixed = await measure('mix@1000/s', await mixPool(FIXED_RATE * PHASE_S + 2000), { seconds: PHASE_S, connections: CONNECTIONS, overallRate: FIXED_RATE, paced: true });
 
   // -- (e) other interactions while renders run: PING + /salt show at OTHERS_RATE, paced (open
   // loop: one request every 1000/OTHERS_RATE ms whatever the answers, on up to 10 keep-alive
