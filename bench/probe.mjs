@@ -62,10 +62,18 @@ proto.sendCommand = function sendCommand(args, options) {
   return pending;
 };
 
+// The main thread's event-loop delay (a block shows as one long delay); reset at every stats read.
+const { monitorEventLoopDelay } = await import('node:perf_hooks');
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 if (process.send) {
   process.on('message', (message) => {
     // The main thread's busy time (event-loop utilization: active ms), without the render workers.
-    if (message === 'bench:stats') process.send({ type: 'bench:stats', commands: { ...commands }, casAttempts, casConflicts, mainThreadMs: performance.eventLoopUtilization().active });
+    if (message === 'bench:stats') {
+      process.send({ type: 'bench:stats', commands: { ...commands }, casAttempts, casConflicts, mainThreadMs: performance.eventLoopUtilization().active, loopDelayMaxMs: loopDelay.max / 1e6, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6) });
+      loopDelay.reset();
+    }
   });
   // The IPC channel must not keep the bot alive after it decided to exit.
   process.channel?.unref();

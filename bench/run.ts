@@ -562,7 +562,7 @@ async function main(): Promise<void> {
   const botPid = bot.child.pid!;
   const sinkPid = sink.child.pid!;
 
-  async function probeStats(): Promise<{ commands: Counts; casAttempts: number; casConflicts: number; mainThreadMs: number }> {
+  async function probeStats(): Promise<{ commands: Counts; casAttempts: number; casConflicts: number; mainThreadMs: number; loopDelayMaxMs?: number; loopDelayP99Ms?: number; heapUsedMb?: number }> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the bot probe did not answer')), 5000);
       const onMessage = (m: any) => {
@@ -693,6 +693,8 @@ async function main(): Promise<void> {
   async function measure(name: string, pool: PoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number; paced?: boolean }): Promise<PhaseResult> {
     const before = await snapshot('before');
     const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool, { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate }) : await fire(bot.url, pool, opts);
+    const loop = await probeStats();
+    if (loop.loopDelayMaxMs !== undefined) log(`  bot event-loop delay during ${name}: p99 ${loop.loopDelayP99Ms!.toFixed(1)} ms, max ${loop.loopDelayMaxMs.toFixed(1)} ms; heap used ${loop.heapUsedMb} MB`);
     await quiesce();
     const after = await snapshot('after');
     const redisCalls = diff(before.redisCalls, after.redisCalls);
@@ -813,6 +815,7 @@ async function main(): Promise<void> {
     // Diagnostic: floor, mix and the paced mix at 1,000/s only; no verdicts, no results files.
     await measure('mix@1000/s', await mixPool(FIXED_RATE * PHASE_S + 2000), { seconds: PHASE_S, connections: CONNECTIONS, overallRate: FIXED_RATE, paced: true });
     log(`quick: mix/floor ${Math.round((mix.rps / floor.rps) * 100)} %; stopping (BENCH_QUICK=1)`);
+    if (DEBUG_PACED) log(`redis slowlog (commands over 10 ms): ${JSON.stringify(await redisReader.sendCommand(['SLOWLOG', 'GET', '10'])).slice(0, 1500)}`);
     await redisReader.close();
     await stopBot(bot);
     return;
