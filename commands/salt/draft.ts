@@ -272,6 +272,6 @@ export async function outdatedReply(inv: Invocation): Promise<Reply> {
   const { deps, locales } = inv;
   return {
     ...ephemeral(t('errors.outdated')),
-    after: () => refreshCard(deps, scope, locales.guild),
+    after: () => refreshCard(deps, scope, locales.guild, undefined, { force: true }),
   };
 }

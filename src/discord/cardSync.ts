@@ -60,15 +60,19 @@ interface RefreshSlot {
   queued: Promise<void> | undefined;
   /** What the last refresh of this run of back-to-back refreshes put on the card. */
   shown: Shown | undefined;
+  /** The queued refresh must edit even when the card already shows its version (a member asked for a fresh card). */
+  forceQueued: boolean;
 }
 const refreshSlots = new WeakMap<Deps, Map<string, RefreshSlot>>();
 
 async function refreshNow(deps: Deps, scope: Scope, locale: string, slot: RefreshSlot, known?: DraftRecord): Promise<void> {
+  const force = slot.forceQueued;
+  slot.forceQueued = false;
   const record = known ?? (await deps.store.drafts.get(scope));
   if (!record) return;
   // The refresh before this one (same burst) already put this very version on this card: the
   // save that queued this refresh landed before that one read the store. Nothing to edit.
-  if (record.cardMessageId && slot.shown === shownOf(record.cardMessageId, record, locale)) return;
+  if (!force && record.cardMessageId && slot.shown === shownOf(record.cardMessageId, record, locale)) return;
   slot.shown = await sync(deps, scope, record, locale);
 }
 
@@ -82,11 +86,14 @@ async function refreshNow(deps: Deps, scope: Scope, locale: string, slot: Refres
  * nothing (only within such a run of back-to-back refreshes: a later refresh always edits, so a
  * deleted card is posted again).
  *
+ * `force`: the refresh edits the card even when the one before it just showed the same version
+ * (an answer that promises the member a fresh card).
+ *
  * `known`: the record the caller has just written (a save's result). When no refresh of the
  * channel is running, the card is drawn from it without reading the store again; a refresh that
  * has to wait behind another still reads the latest record when it starts.
  */
-export function refreshCard(deps: Deps, scope: Scope, locale: string, known?: DraftRecord): Promise<void> {
+export function refreshCard(deps: Deps, scope: Scope, locale: string, known?: DraftRecord, options: { force?: boolean } = {}): Promise<void> {
   let slots = refreshSlots.get(deps);
   if (!slots) {
     slots = new Map();
@@ -100,12 +107,13 @@ export function refreshCard(deps: Deps, scope: Scope, locale: string, known?: Dr
     });
   const slot = channel.get(key);
   if (!slot) {
-    const fresh: RefreshSlot = { running: Promise.resolve(), queued: undefined, shown: undefined };
+    const fresh: RefreshSlot = { running: Promise.resolve(), queued: undefined, shown: undefined, forceQueued: false };
     channel.set(key, fresh);
     // Nothing running: the record the caller just saved is the latest this process knows (no read).
     fresh.running = run(fresh, known);
     return fresh.running;
   }
+  if (options.force) slot.forceQueued = true;
   if (slot.queued) return slot.queued;
   const start = (): Promise<void> => {
     slot.queued = undefined;

@@ -103,6 +103,24 @@ describe('card refresh coalescing', () => {
     expect(api.ofMethod('editMessage')).toHaveLength(1);
   });
 
+  it('GIVEN a card edit in flight WHEN a member is promised a fresh card (forced refresh) without a new save THEN the queued refresh edits the card anyway', async () => {
+    const { api, deps, scopes, settle } = await setup();
+    const scope = scopes[0]!;
+    const first = refreshCard(deps, scope, 'en-US');
+    await settle();
+    expect(api.waiting).toBe(1);
+    const forced = refreshCard(deps, scope, 'en-US', undefined, { force: true });
+    api.release();
+    await first;
+    await settle();
+    expect(api.waiting).toBe(1);
+    api.release();
+    await forced;
+    const edits = api.ofMethod('editMessage');
+    expect(edits).toHaveLength(2);
+    expect(shown(edits[1]!.args[2])).toBe(shown(edits[0]!.args[2]));
+  });
+
   it('GIVEN a queued refresh for the same version WHEN the guild locale differs THEN the card is edited again in that locale', async () => {
     const { api, deps, scopes, settle } = await setup();
     const scope = scopes[0]!;
