@@ -839,61 +839,16 @@ async function main(): Promise<void> {
 
   // -- (e) other interactions while renders run: PING + /salt show at OTHERS_RATE, paced (open
   // loop: one request every 1000/OTHERS_RATE ms whatever the answers, on up to 10 keep-alive
-  // connections; latency from sending to the end of the answer), in RENDER_WINDOWS pairs of
+  // connections; latency from when a request was due to the end of its answer: firePaced), in RENDER_WINDOWS pairs of
   // windows: idle, then while a stream of /salt listen (8 bars, audio worker) and /salt publish
   // (chart worker) runs through the bot. Pairs alternate so that load from outside the bench
   // hits both kinds alike; each kind's percentiles are over its pooled samples.
   // Target: busy p99 within 2x idle (+1 ms of timer noise).
   const renderWindowS = Math.min(PHASE_S, RENDER_WINDOW_S);
-  const { Agent, request: httpRequest } = await import('node:http');
   const othersPool = (size: number): w.SignedRequest[] =>
     Array.from({ length: size }, (_, i) =>
       i % 2 === 0 ? signer.sign(w.ping(), 'ping') : signer.sign(w.saltShow(channels[(i * 13) % channels.length]!, 7000 + (i % 500)), 'show'),
     );
-  /** Open-loop load: request i is sent at start + i/rate s (late sends go at once, never bunched later). */
-  async function paced(pool: w.SignedRequest[], seconds: number): Promise<{ latencies: number[]; errors: number; non2xx: number; seconds: number; sent: Counts }> {
-    const agent = new Agent({ keepAlive: true, maxSockets: OTHERS_CONNECTIONS });
-    const target = new URL(bot.url);
-    const out = { latencies: [] as number[], errors: 0, non2xx: 0, seconds: 0, sent: {} as Counts };
-    const answers: Promise<void>[] = [];
-    const started = performance.now();
-    for (let i = 0; i < Math.round(seconds * OTHERS_RATE); i++) {
-      const wait = started + (i * 1000) / OTHERS_RATE - performance.now();
-      if (wait > 0) await sleep(wait);
-      const r = pool[i % pool.length]!;
-      out.sent[r.kind] = (out.sent[r.kind] ?? 0) + 1;
-      const sentAt = performance.now();
-      answers.push(
-        new Promise<void>((resolve) => {
-          const req = httpRequest(
-            { host: target.hostname, port: target.port, path: r.path, method: r.method, headers: { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }, agent, timeout: 10_000 },
-            (res) => {
-              res.on('data', () => undefined);
-              res.on('end', () => {
-                out.latencies.push(performance.now() - sentAt);
-                if (res.statusCode !== 200) out.non2xx++;
-                resolve();
-              });
-              res.on('error', () => {
-                out.errors++;
-                resolve();
-              });
-            },
-          );
-          req.on('timeout', () => req.destroy(new Error('timeout')));
-          req.on('error', () => {
-            out.errors++;
-            resolve();
-          });
-          req.end(r.body);
-        }),
-      );
-    }
-    await Promise.all(answers);
-    out.seconds = (performance.now() - started) / 1000;
-    agent.destroy();
-    return out;
-  }
   const stream = { listens: 0, publishes: 0, publishAsked: 0, firstResponseMs: [] as number[], failures: 0 };
   let streamed = 0;
   /** A listen + a publish, then RENDER_INTERVAL_MS of rest, until `seconds` have passed. */
@@ -925,18 +880,18 @@ async function main(): Promise<void> {
     for (const kind of ['idle', 'busy'] as const) {
       const before = await snapshot('before');
       const renders = kind === 'busy' ? renderStream(renderWindowS) : undefined;
-      const run = await paced(othersPool(OTHERS_RATE * renderWindowS + 100), renderWindowS);
+      const run = await firePaced(bot.url, othersPool(OTHERS_RATE * renderWindowS + 100), { seconds: renderWindowS, connections: OTHERS_CONNECTIONS, rate: OTHERS_RATE });
       await renders;
       // Wait for the uploads and card refreshes to drain, so that the next window starts quiet.
       await quiesce(30_000);
       const after = await snapshot('after');
       const acc = others[kind];
       acc.latencies.push(...run.latencies);
-      acc.windowP99s.push(percentile(Float64Array.from(run.latencies).sort(), 99));
+      acc.windowP99s.push(percentile(run.latencies, 99));
       acc.errors += run.errors;
       acc.non2xx += run.non2xx;
       acc.seconds += run.seconds;
-      for (const [k, v] of Object.entries(run.sent)) acc.sent[k] = (acc.sent[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(run.outcomes.sent)) acc.sent[k] = (acc.sent[k] ?? 0) + v;
       acc.diffs.push(before, after);
     }
     log(`others       window ${win + 1}/${RENDER_WINDOWS}: p99 idle ${others.idle.windowP99s[win]} ms, during renders ${others.busy.windowP99s[win]} ms`);
