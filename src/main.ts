@@ -25,7 +25,7 @@ import { outdatedReply } from '../commands/salt/draft.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { closeVoteOnTimer } from '../commands/salt/vote.js';
 import type { Deps } from './discord/deps.js';
-import { createDiscordApi } from './discord/restApi.js';
+import { createDiscordApi, INTERACTION_REQUESTS_PER_SECOND } from './discord/restApi.js';
 import { createRouter } from './discord/router.js';
 import { createVoteScheduler, type RunningVoteScheduler } from './discord/voteScheduler.js';
 import { createLogger, type AppLogger } from './log.js';
@@ -106,7 +106,10 @@ export async function startBot(config: Config, log: AppLogger, options: StartOpt
       10_000,
     );
     rest.on('rateLimited', (info) => rateLimited({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
-    const api = createDiscordApi(rest, config.DISCORD_APPLICATION_ID);
+    // Interaction routes are outside Discord's global rate limit: their own REST, without the 50/s cap.
+    const interactionRest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}), globalRequestsPerSecond: INTERACTION_REQUESTS_PER_SECOND }).setToken(config.DISCORD_TOKEN);
+    interactionRest.on('rateLimited', (info) => rateLimited({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
+    const api = createDiscordApi(rest, config.DISCORD_APPLICATION_ID, interactionRest);
 
     // The scheduler needs a closer and the closer needs deps: bind late.
     let scheduler: RunningVoteScheduler | undefined;

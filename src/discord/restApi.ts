@@ -103,7 +103,21 @@ async function call<T>(fn: () => Promise<unknown>): Promise<T> {
   }
 }
 
-export function createDiscordApi(rest: REST, applicationId: string): RestDiscordApi {
+/**
+ * Requests per second @discordjs/rest may send on interaction routes (callbacks, follow-ups,
+ * @original). Discord does not count those against the bot's global rate limit (their per-route
+ * limits, read from the response headers, still apply), but @discordjs/rest counts every request
+ * against its own global 50 per second: follow-ups and card-id lookups then queued behind card
+ * edits, seconds deep under load, holding their bodies in memory.
+ */
+export const INTERACTION_REQUESTS_PER_SECOND = 10_000;
+
+/**
+ * The Discord API over @discordjs/rest. `interactionRest` carries the interaction routes (a REST
+ * created with globalRequestsPerSecond INTERACTION_REQUESTS_PER_SECOND); by default `rest` does.
+ */
+export function createDiscordApi(rest: REST, applicationId: string, interactionRest: REST = rest): RestDiscordApi {
+  const hooks = interactionRest;
   return {
     async createMessage(channelId, body, files) {
       const message = await call<RESTPostAPIChannelMessageResult>(() => rest.post(Routes.channelMessages(channelId), request(body, files)));
@@ -115,21 +129,21 @@ export function createDiscordApi(rest: REST, applicationId: string): RestDiscord
     },
 
     async followUp(interactionToken, body, files) {
-      const message = await call<RESTPostAPIChannelMessageResult>(() => rest.post(Routes.webhook(applicationId, interactionToken), request(body, files, { auth: false })));
+      const message = await call<RESTPostAPIChannelMessageResult>(() => hooks.post(Routes.webhook(applicationId, interactionToken), request(body, files, { auth: false })));
       return { id: message.id };
     },
 
     async editOriginal(interactionToken, body, files) {
-      await call(() => rest.patch(Routes.webhookMessage(applicationId, interactionToken, '@original'), request(body, files, { auth: false })));
+      await call(() => hooks.patch(Routes.webhookMessage(applicationId, interactionToken, '@original'), request(body, files, { auth: false })));
     },
 
     async deleteOriginal(interactionToken) {
-      await call(() => rest.delete(Routes.webhookMessage(applicationId, interactionToken, '@original'), { auth: false }));
+      await call(() => hooks.delete(Routes.webhookMessage(applicationId, interactionToken, '@original'), { auth: false }));
     },
 
     async getOriginal(interactionToken) {
       const message = await call<RESTGetAPIWebhookWithTokenMessageResult>(() =>
-        rest.get(Routes.webhookMessage(applicationId, interactionToken, '@original'), { auth: false }),
+        hooks.get(Routes.webhookMessage(applicationId, interactionToken, '@original'), { auth: false }),
       );
       return { id: message.id, channel_id: message.channel_id };
     },
@@ -141,7 +155,7 @@ export function createDiscordApi(rest: REST, applicationId: string): RestDiscord
         body = { ...reply.response, data: withAttachments(reply.response.data, files) };
       }
       // The callback describes its files in data.attachments (no top-level attachments).
-      await call(() => rest.post(Routes.interactionCallback(interaction.id, interaction.token), requestData(body, files, { auth: false })));
+      await call(() => hooks.post(Routes.interactionCallback(interaction.id, interaction.token), requestData(body, files, { auth: false })));
     },
   };
 }
