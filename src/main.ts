@@ -19,7 +19,7 @@
  * after-work, close the store, exit 0. A second signal exits at once.
  */
 import { createServer, type Server } from 'node:http';
-import { REST } from '@discordjs/rest';
+import { REST, type RESTOptions } from '@discordjs/rest';
 import { registry } from '../commands/index.js';
 import { outdatedReply } from '../commands/salt/draft.js';
 import { loadConfigOrExit, type Config } from './config.js';
@@ -99,16 +99,19 @@ export async function startBot(config: Config, log: AppLogger, options: StartOpt
   };
 
   try {
-    const rest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}) }).setToken(config.DISCORD_TOKEN);
     // One line per 10 s at most (a busy channel waits on its bucket many times a second).
     const rateLimited = createLogThrottle<{ route: string; retryAfterMs: number; global: boolean }>(
       (fields, folded) => log.warn({ ...fields, foldedSinceLastLine: folded }, 'rate limited by Discord'),
       10_000,
     );
-    rest.on('rateLimited', (info) => rateLimited({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
+    const restClient = (options: Partial<RESTOptions> = {}): REST => {
+      const client = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}), ...options }).setToken(config.DISCORD_TOKEN);
+      client.on('rateLimited', (info) => rateLimited({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
+      return client;
+    };
+    const rest = restClient();
     // Interaction routes are outside Discord's global rate limit: their own REST, without the 50/s cap.
-    const interactionRest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}), globalRequestsPerSecond: INTERACTION_REQUESTS_PER_SECOND }).setToken(config.DISCORD_TOKEN);
-    interactionRest.on('rateLimited', (info) => rateLimited({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
+    const interactionRest = restClient({ globalRequestsPerSecond: INTERACTION_REQUESTS_PER_SECOND });
     const api = createDiscordApi(rest, config.DISCORD_APPLICATION_ID, interactionRest);
 
     // The scheduler needs a closer and the closer needs deps: bind late.

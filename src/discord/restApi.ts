@@ -113,11 +113,10 @@ async function call<T>(fn: () => Promise<unknown>): Promise<T> {
 export const INTERACTION_REQUESTS_PER_SECOND = 10_000;
 
 /**
- * The Discord API over @discordjs/rest. `interactionRest` carries the interaction routes (a REST
+ * The Discord API over @discordjs/rest. `hooks` carries the interaction routes (a REST
  * created with globalRequestsPerSecond INTERACTION_REQUESTS_PER_SECOND); by default `rest` does.
  */
-export function createDiscordApi(rest: REST, applicationId: string, interactionRest: REST = rest): RestDiscordApi {
-  const hooks = interactionRest;
+export function createDiscordApi(rest: REST, applicationId: string, hooks: REST = rest): RestDiscordApi {
   return {
     async createMessage(channelId, body, files) {
       const message = await call<RESTPostAPIChannelMessageResult>(() => rest.post(Routes.channelMessages(channelId), request(body, files)));
