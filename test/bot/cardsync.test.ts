@@ -172,9 +172,9 @@ describe('card refresh coalescing', () => {
     await queued;
     const edits = api.ofMethod('editMessage');
     expect(edits).toHaveLength(2);
-    expect(shown(edits[0]!.args[2])).toContain('141');
+    expect(shown(edits[0]!.args[2])).toContain('**141 BPM');
     // The queued refresh read the store when it started: the latest save, not the record it was handed.
     expect(reads).toBe(1);
-    expect(shown(edits[1]!.args[2])).toContain('143');
+    expect(shown(edits[1]!.args[2])).toContain('**143 BPM');
   });
 });
