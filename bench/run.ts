@@ -337,6 +337,18 @@ interface PhaseResult {
   mix?: Counts;
 }
 
+/** p50/p95/p99/max/mean of sorted latencies (ms). */
+function latencySummary(sorted: Float64Array): PhaseResult['latencyMs'] {
+  const n = sorted.length || 1;
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: percentile(sorted, 100),
+    mean: Math.round((sorted.reduce((a, b) => a + b, 0) / n) * 100) / 100,
+  };
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -355,6 +367,19 @@ interface Outcomes {
   formSaved: number;
   formNotSaved: number;
   notSavedSample?: string;
+}
+
+/** A form answer: saved (the draft's new version becomes the channel's live version) or not. */
+function noteAnswer(outcomes: Outcomes, kind: string, channel: string | undefined, body: string): void {
+  if (!kind.startsWith('form')) return;
+  const m = /\(version (\d+)\)/.exec(body);
+  if (m && /Saved \*\*/.test(body)) {
+    outcomes.formSaved++;
+    if (channel && Number(m[1]) > (liveVersions.get(channel) ?? 0)) liveVersions.set(channel, Number(m[1]));
+  } else {
+    outcomes.formNotSaved++;
+    outcomes.notSavedSample ??= body.slice(0, 300);
+  }
 }
 
 async function fire(
@@ -387,16 +412,7 @@ async function fire(
           return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
         },
         onResponse: (_status: number, body: string, context: Record<string, unknown>) => {
-          if (typeof context.kind !== 'string' || !context.kind.startsWith('form')) return;
-          const m = /\(version (\d+)\)/.exec(body);
-          if (m && /Saved \*\*/.test(body)) {
-            outcomes.formSaved++;
-            const channel = context.channel as string | undefined;
-            if (channel && Number(m[1]) > (liveVersions.get(channel) ?? 0)) liveVersions.set(channel, Number(m[1]));
-          } else {
-            outcomes.formNotSaved++;
-            outcomes.notSavedSample ??= body.slice(0, 300);
-          }
+          if (typeof context.kind === 'string') noteAnswer(outcomes, context.kind, context.channel as string | undefined, body);
         },
       },
     ],
@@ -466,17 +482,7 @@ async function firePaced(
               latencies.push(performance.now() - due);
               if (DEBUG_PACED) trace.push({ halfSecond: Math.floor((due - started) / 500), ms: performance.now() - due, kind: r.kind });
               if (res.statusCode !== 200) non2xx++;
-              if (r.kind.startsWith('form')) {
-                const body = Buffer.concat(chunks).toString('utf8');
-                const m = /\(version (\d+)\)/.exec(body);
-                if (m && /Saved \*\*/.test(body)) {
-                  outcomes.formSaved++;
-                  if (r.channel && Number(m[1]) > (liveVersions.get(r.channel) ?? 0)) liveVersions.set(r.channel, Number(m[1]));
-                } else {
-                  outcomes.formNotSaved++;
-                  outcomes.notSavedSample ??= body.slice(0, 300);
-                }
-              }
+              if (r.kind.startsWith('form')) noteAnswer(outcomes, r.kind, r.channel, Buffer.concat(chunks).toString('utf8'));
               resolve();
             });
             res.on('error', () => {
@@ -711,13 +717,7 @@ async function main(): Promise<void> {
       rps: Math.round(run.requests / run.seconds),
       errors: run.errors,
       non2xx: run.non2xx,
-      latencyMs: {
-        p50: percentile(run.latencies, 50),
-        p95: percentile(run.latencies, 95),
-        p99: percentile(run.latencies, 99),
-        max: percentile(run.latencies, 100),
-        mean: Math.round((run.latencies.reduce((a, b) => a + b, 0) / n) * 100) / 100,
-      },
+      latencyMs: latencySummary(run.latencies),
       autocannonP99Ms: run.acP99,
       redisCallsPerInteraction: Math.round((sum(redisCalls) / n) * 100) / 100,
       redisRoundTripsPerInteraction: Math.round((sum(botCommands) / n) * 100) / 100,
@@ -911,13 +911,7 @@ async function main(): Promise<void> {
       rps: Math.round(sorted.length / acc.seconds),
       errors: acc.errors,
       non2xx: acc.non2xx,
-      latencyMs: {
-        p50: percentile(sorted, 50),
-        p95: percentile(sorted, 95),
-        p99: percentile(sorted, 99),
-        max: percentile(sorted, 100),
-        mean: Math.round((sorted.reduce((a, b) => a + b, 0) / n) * 100) / 100,
-      },
+      latencyMs: latencySummary(sorted),
       autocannonP99Ms: NaN,
       redisCallsPerInteraction: Math.round((d((s) => sum(s.redisCalls)) / n) * 100) / 100,
       redisRoundTripsPerInteraction: Math.round((d((s) => sum(s.botCommands)) / n) * 100) / 100,
