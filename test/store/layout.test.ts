@@ -165,6 +165,25 @@ describe.each(backends)('store layout: %s', (_name, makeStore) => {
 });
 
 describe('store layout: redis keys and round trips', () => {
+  /**
+   * A store and a plain client on Redis, closed afterwards: on the shared server, or on a server of
+   * its own (for tests that read Redis' command counters, which other tests would disturb).
+   */
+  async function withRedis(where: 'shared server' | 'own server', body: (s: Store, client: ReturnType<typeof createClient>) => Promise<void>): Promise<void> {
+    const server = where === 'own server' ? await startRedis() : undefined;
+    const url = server?.url ?? redis.url;
+    const s = await createStore({ redisUrl: url, logger: silentLogger });
+    const client = createClient({ url });
+    await client.connect();
+    try {
+      await body(s, client);
+    } finally {
+      await client.close();
+      await s.close();
+      await server?.stop();
+    }
+  }
+
   async function stats(client: ReturnType<typeof createClient>): Promise<Record<string, number>> {
     const text = await client.info('commandstats');
     return Object.fromEntries([...text.matchAll(/cmdstat_(\w+):calls=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
@@ -174,11 +193,7 @@ describe('store layout: redis keys and round trips', () => {
   const scriptRuns = (after: Record<string, number>, before: Record<string, number>) => delta(after, before, 'eval') + delta(after, before, 'evalsha');
 
   it('GIVEN Redis forgot its scripts (SCRIPT FLUSH, as after a restart) WHEN a draft is updated THEN the scripts are sent again once and the update lands', async () => {
-    const server = await startRedis();
-    const s = await createStore({ redisUrl: server.url, logger: silentLogger });
-    const client = createClient({ url: server.url });
-    await client.connect();
-    try {
+    await withRedis('own server', async (s, client) => {
       const scope = freshScope();
       await s.drafts.create(scope, makeSpec(), ann);
       await s.drafts.update(scope, ann, 'warm', (d) => d);
@@ -194,19 +209,11 @@ describe('store layout: redis keys and round trips', () => {
       expect(delta(after, before, 'eval')).toBe(0);
       expect(delta(after, before, 'evalsha')).toBe(2);
       expect((await s.drafts.get(scope))?.spec.track.bpm).toBe(152);
-    } finally {
-      await client.close();
-      await s.close();
-      await server.stop();
-    }
+    });
   });
 
   it('GIVEN a draft with a full history WHEN an up-to-date update and setCardMessage THEN two round trips each, the history is pushed (never read) and stays a trimmed list', async () => {
-    const server = await startRedis();
-    const s = await createStore({ redisUrl: server.url, logger: silentLogger });
-    const client = createClient({ url: server.url });
-    await client.connect();
-    try {
+    await withRedis('own server', async (s, client) => {
       const scope = freshScope();
       await s.drafts.create(scope, makeSpec(), ann);
       for (let i = 0; i < 30; i++) await s.drafts.update(scope, ann, `step ${i}`, (d) => d);
@@ -231,18 +238,11 @@ describe('store layout: redis keys and round trips', () => {
       expect(delta(after, before, 'lpush') + delta(after, before, 'lrange')).toBe(0);
       expect((await s.drafts.get(scope))?.cardMessageId).toBe('1234');
       expect(await client.lLen(hk)).toBe(25);
-    } finally {
-      await client.close();
-      await s.close();
-      await server.stop();
-    }
+    });
   });
 
   it('GIVEN an older-layout history WHEN the draft is updated THEN the key becomes a list with the old entries under the new one, TTL kept', async () => {
-    const s = await createStore({ redisUrl: redis.url, logger: silentLogger });
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    try {
+    await withRedis('shared server', async (s, client) => {
       const scope = freshScope();
       const hk = s.debug.keys.history(scope);
       await s.debug.putRaw(s.debug.keys.draft(scope), { spec: makeSpec(), version: 2, createdBy: ann, createdAt: 1, updatedAt: 2, contributors: {} });
@@ -252,35 +252,22 @@ describe('store layout: redis keys and round trips', () => {
       await s.drafts.update(scope, ann, 'track', (d) => d);
       expect(await client.type(hk)).toBe('list');
       expect((await s.drafts.history(scope)).map((h) => h.version)).toEqual([3, 2, 1]);
-    } finally {
-      await client.close();
-      await s.close();
-    }
+    });
   });
 
   it('GIVEN a vote WHEN members cast THEN the ballots are a hash and the vote value holds none', async () => {
-    const s = await createStore({ redisUrl: redis.url, logger: silentLogger });
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    try {
+    await withRedis('shared server', async (s, client) => {
       const vote = oldVote();
       await s.votes.create(vote);
       await s.votes.cast(vote.id, 'm1', 'pluck');
       await s.votes.cast(vote.id, 'm2', 'calling');
       expect(await client.hGetAll(s.debug.keys.ballots(vote.id))).toEqual({ m1: 'pluck', m2: 'calling' });
       expect(await client.get(s.debug.keys.vote(vote.id))).not.toContain('m1');
-    } finally {
-      await client.close();
-      await s.close();
-    }
+    });
   });
 
   it('GIVEN a vote with 2,000 ballots WHEN a member changes their pick THEN the ballot and the tally hash change in one script, no ballot is read back', async () => {
-    const server = await startRedis();
-    const s = await createStore({ redisUrl: server.url, logger: silentLogger });
-    const client = createClient({ url: server.url });
-    await client.connect();
-    try {
+    await withRedis('own server', async (s, client) => {
       const vote = oldVote();
       await s.votes.create(vote);
       for (let i = 0; i < 2000; i++) await s.votes.cast(vote.id, `m${i}`, i % 2 ? 'pluck' : 'calling');
@@ -300,18 +287,11 @@ describe('store layout: redis keys and round trips', () => {
       expect(scriptRuns(after, before)).toBe(2);
       expect(seen.sort()).toEqual(['"HGET"', '"HLEN"', '"HSET"', '"TYPE"']);
       expect(await client.hGetAll(s.debug.keys.tally(vote.id))).toEqual({ '': '2001', calling: '999', pluck: '1001' });
-    } finally {
-      await client.close();
-      await s.close();
-      await server.stop();
-    }
+    });
   });
 
   it('GIVEN ballots written by a version without tallies (a hash and a counter, no tally key) WHEN a member casts THEN every earlier ballot counts', async () => {
-    const s = await createStore({ redisUrl: redis.url, logger: silentLogger });
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    try {
+    await withRedis('shared server', async (s, client) => {
       const { ballots: _ballots, ...info } = oldVote();
       await s.debug.putRaw(s.debug.keys.vote(info.id), info);
       await client.hSet(s.debug.keys.ballots(info.id), { m1: 'calling', m2: 'calling', m3: 'pluck' });
@@ -319,17 +299,11 @@ describe('store layout: redis keys and round trips', () => {
       const cast = await s.votes.cast(info.id, 'm3', 'calling');
       expect(cast).toMatchObject({ tally: { calling: 3, pluck: 0 }, ballotCount: 3 });
       expect((await s.votes.close(info.id, ann)).closed.tally).toEqual(cast.tally);
-    } finally {
-      await client.close();
-      await s.close();
-    }
+    });
   });
 
   it('GIVEN a tally WHEN a process of a version without tallies changes a ballot THEN the next cast counts from the ballots again', async () => {
-    const s = await createStore({ redisUrl: redis.url, logger: silentLogger });
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    try {
+    await withRedis('shared server', async (s, client) => {
       const vote = oldVote();
       await s.votes.create(vote);
       await s.votes.cast(vote.id, 'm1', 'calling');
@@ -341,9 +315,6 @@ describe('store layout: redis keys and round trips', () => {
       const cast = await s.votes.cast(vote.id, 'm4', 'calling');
       expect(cast).toMatchObject({ tally: { calling: 2, pluck: 2 }, ballotCount: 4 });
       expect((await s.votes.close(vote.id, ann)).closed.tally).toEqual(cast.tally);
-    } finally {
-      await client.close();
-      await s.close();
-    }
+    });
   });
 });
