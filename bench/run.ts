@@ -816,6 +816,15 @@ async function main(): Promise<void> {
     await measure('mix@1000/s', await mixPool(FIXED_RATE * PHASE_S + 2000), { seconds: PHASE_S, connections: CONNECTIONS, overallRate: FIXED_RATE, paced: true });
     log(`quick: mix/floor ${Math.round((mix.rps / floor.rps) * 100)} %; stopping (BENCH_QUICK=1)`);
     if (DEBUG_PACED) log(`redis slowlog (commands over 10 ms): ${JSON.stringify(await redisReader.sendCommand(['SLOWLOG', 'GET', '10'])).slice(0, 1500)}`);
+    // What an edit moves: the size of a draft record and of its history list (median over the channels).
+    const sizes = { record: [] as number[], historyItems: [] as number[], historyBytes: [] as number[] };
+    for (const ch of channels.slice(0, 50)) {
+      sizes.record.push(Number(await redisReader.sendCommand(['STRLEN', `saltbot:draft:${w.GUILD}:${ch}`])));
+      sizes.historyItems.push(Number(await redisReader.sendCommand(['LLEN', `saltbot:history:${w.GUILD}:${ch}`])));
+      sizes.historyBytes.push(Number(await redisReader.sendCommand(['MEMORY', 'USAGE', `saltbot:history:${w.GUILD}:${ch}`])));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    log(`stored sizes (median of 50 channels): draft record ${median(sizes.record)} B, history ${median(sizes.historyItems)} entries in ${median(sizes.historyBytes)} B`);
     await redisReader.close();
     await stopBot(bot);
     return;

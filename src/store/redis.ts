@@ -17,7 +17,10 @@
  * that compares every key's current raw value with what was read (the value includes the record's
  * version, card message, ballots …) and only then writes all keys — draft and history change together or not at
  * all. On a conflict the caller's function is re-run on fresh values, with jittered back-off, at most
- * casMaxAttempts times (then StoreBusyError). Values are stored in Keyv's envelope
+ * casMaxAttempts times (then StoreBusyError). The read is skipped when this process knows what the
+ * guarded keys held (it read or wrote them last: KnownValues): the compare-and-set checks that
+ * value like any read, so an uncontended edit is one round trip; if another process changed it, or
+ * the step threw on it, the step runs again on values read from Redis. Values are stored in Keyv's envelope
  * (`{"value":…,"expires":…}`, byte-for-byte Keyv's own encoding: src/store/codec.ts) so Keyv reads what the script writes.
  */
 import { createHash } from 'node:crypto';
@@ -25,7 +28,7 @@ import { createClient, type RedisClientType } from '@redis/client';
 import { createKeyv } from '@keyv/redis';
 import type { Keyv } from 'keyv';
 import { createEnvelopeCodec, type EnvelopeCodec, type KeyvFunctions } from './codec.js';
-import { asStoreError, finish, KeyedQueue, Unreadable, type AtomicFn, type AtomicOptions, type AtomicSnapshot, type Backend, type ReadSpec, type Write } from './backend.js';
+import { asStoreError, finish, KeyedQueue, keysOf, Unreadable, type AtomicFn, type AtomicOptions, type AtomicSnapshot, type Backend, type ReadSpec, type Write } from './backend.js';
 import { StoreBusyError, StoreError, StoreUnavailableError } from './errors.js';
 import type { RedisTuning, StoreLogger, StoreStats } from './types.js';
 
@@ -271,6 +274,56 @@ function compareArg(token: string): string {
   return token.length > COMPARE_BY_DIGEST_OVER ? `#${createHash('sha1').update(token).digest('hex')}` : token;
 }
 
+/** What a guarded key held when this process last read or wrote it: its compare token and its value. */
+interface KnownValue {
+  compare: string;
+  value: unknown;
+  /** The envelope's expiry (ms since the epoch). */
+  expires?: number;
+}
+
+/** Guarded keys whose last value this process keeps (the oldest go first): a few thousand busy drafts and votes. */
+export const KNOWN_KEYS = 5_000;
+
+/**
+ * The last value seen at each guarded key, for atomic steps that skip the read: bounded, first in
+ * first out. Only plain values (the codec's frozen objects) are kept; an expired one is not handed out.
+ */
+class KnownValues {
+  readonly #entries = new Map<string, KnownValue>();
+  constructor(readonly max: number) {}
+
+  /** Every key's known value, or undefined when one of them is not known. */
+  all(keys: readonly string[]): KnownValue[] | undefined {
+    const out: KnownValue[] = [];
+    const now = Date.now();
+    for (const key of keys) {
+      const known = this.#entries.get(key);
+      if (!known || (known.expires !== undefined && known.expires <= now)) return undefined;
+      out.push(known);
+    }
+    return out;
+  }
+
+  /** After a read: keeps a live, frozen object value; forgets anything else. */
+  remember(key: string, compare: string, decoded: { value: unknown; expires?: number }): void {
+    const { value } = decoded;
+    if (typeof value === 'object' && value !== null && !(value instanceof Unreadable) && Object.isFrozen(value)) {
+      this.set(key, { compare, value, ...(decoded.expires === undefined ? {} : { expires: decoded.expires }) });
+    } else this.#entries.delete(key);
+  }
+
+  set(key: string, known: KnownValue): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, known);
+    if (this.#entries.size > this.max) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  forget(keys: readonly string[]): void {
+    for (const key of keys) this.#entries.delete(key);
+  }
+}
+
 /** SHA1 of each Lua script, for EVALSHA. */
 const scriptShas = new Map<string, string>();
 
@@ -284,6 +337,8 @@ export class RedisBackend implements Backend {
   readonly #codec: EnvelopeCodec;
   readonly #tuning: RedisTuning;
   readonly #queue = new KeyedQueue();
+  /** What this process last read or wrote at guarded keys (see atomic). */
+  readonly #known = new KnownValues(KNOWN_KEYS);
   readonly #label: string;
   readonly #namespaceLabel: string;
   #closed = false;
@@ -394,25 +449,31 @@ export class RedisBackend implements Backend {
 
   /** Decodes a READ_SCRIPT token: undefined when missing, Unreadable when not ours. */
   async #decode(token: string): Promise<unknown> {
-    if (token === 'N') return undefined;
-    if (token.startsWith('T')) return new Unreadable(`holds a Redis ${token.slice(1)}, not a value saltbot writes (foreign data?)`);
+    return this.#decodeEnvelope(token).value;
+  }
+
+  /** #decode, with the envelope's expiry (ms since the epoch) for a live value. */
+  #decodeEnvelope(token: string): { value: unknown; expires?: number } {
+    if (token === 'N') return { value: undefined };
+    if (token.startsWith('T')) return { value: new Unreadable(`holds a Redis ${token.slice(1)}, not a value saltbot writes (foreign data?)`) };
     let data: unknown;
     try {
       data = this.#codec.decode(token.slice(1));
     } catch {
-      return new Unreadable('not JSON');
+      return { value: new Unreadable('not JSON') };
     }
     if (typeof data !== 'object' || data === null || !('value' in data)) {
-      return new Unreadable('not a value written by saltbot (no Keyv envelope)');
+      return { value: new Unreadable('not a value written by saltbot (no Keyv envelope)') };
     }
     const { value, expires } = data as { value: unknown; expires?: unknown };
-    if (typeof expires === 'number' && expires < Date.now()) return undefined;
-    return value;
+    if (typeof expires !== 'number') return { value };
+    if (expires < Date.now()) return { value: undefined };
+    return { value, expires };
   }
 
-  async #encode(value: unknown, ttlMs: number | undefined): Promise<string> {
-    const envelope = { value, expires: ttlMs ? Date.now() + ttlMs : undefined };
-    return this.#codec.encode(envelope);
+  #encode(value: unknown, ttlMs: number | undefined): { text: string; expires?: number } {
+    const expires = ttlMs ? Date.now() + ttlMs : undefined;
+    return { text: this.#codec.encode({ value, expires }), ...(expires === undefined ? {} : { expires }) };
   }
 
   async #readViews(specs: ReadSpec[]): Promise<unknown[]> {
@@ -462,6 +523,7 @@ export class RedisBackend implements Backend {
   async write(writes: Write[]): Promise<void> {
     for (const w of writes) {
       if ((w.op ?? 'set') !== 'set') throw new Error('redis write: only plain values outside atomic steps');
+      this.#known.forget([w.key]);
       const value = (w as { value: unknown }).value;
       if (value === undefined) await this.#call('write', () => this.#keyv.delete(w.key));
       else await this.#call('write', () => this.#keyv.set(w.key, value, w.ttlMs));
@@ -483,12 +545,37 @@ export class RedisBackend implements Backend {
     const others = all.filter((key) => !keys.includes(key));
     const scriptKeys = [...keys, ...others];
     return this.#queue.run([...all, ...extra.map((s) => s.key)], async () => {
+      // First try on what this process last read or wrote at the guarded keys (no read round trip);
+      // the compare-and-set checks it like any read. Any doubt (a conflict, an error thrown on those
+      // values) and the step runs again on values read from Redis.
+      let optimistic = extra.length === 0;
       for (let attempt = 1; ; attempt++) {
-        const specs: ReadSpec[] = [...keys.map((key) => ({ kind: 'value' as const, key })), ...extra];
-        const views = await this.#readViews(specs);
-        // What the compare-and-set compares: short tokens as they are, long ones by SHA1 (SAME_FN).
-        const tokens = views.slice(0, keys.length).map((view) => compareArg(String(view)));
-        const current = await Promise.all(specs.map((spec, i) => this.#decodeView(spec, views[i])));
+        const known = optimistic ? this.#known.all(keys) : undefined;
+        optimistic = false;
+        let tokens: string[];
+        let current: unknown[];
+        if (known) {
+          tokens = known.map((k) => k.compare);
+          current = known.map((k) => k.value);
+        } else {
+          const specs: ReadSpec[] = [...keys.map((key) => ({ kind: 'value' as const, key })), ...extra];
+          const views = await this.#readViews(specs);
+          // What the compare-and-set compares: short tokens as they are, long ones by SHA1 (SAME_FN).
+          tokens = [];
+          current = [];
+          for (let i = 0; i < specs.length; i++) {
+            if (i >= keys.length) {
+              current.push(await this.#decodeView(specs[i]!, views[i]));
+              continue;
+            }
+            const token = String(views[i]);
+            const compare = compareArg(token);
+            const decoded = this.#decodeEnvelope(token);
+            tokens.push(compare);
+            current.push(decoded.value);
+            this.#known.remember(keys[i]!, compare, decoded);
+          }
+        }
         const snapshot: AtomicSnapshot = {
           range: async (key, start, stop) => {
             const spec: ReadSpec = { kind: 'range', key, start, stop };
@@ -501,11 +588,19 @@ export class RedisBackend implements Backend {
         try {
           step = await fn(current, snapshot);
         } catch (error) {
+          if (known) {
+            // Decided on values not yet checked (maybe another process changed them): decide again on fresh ones.
+            this.#known.forget(keys);
+            attempt--;
+            continue;
+          }
           if (!(error instanceof Conflict)) throw error;
           step = undefined as never;
         }
         if (step !== undefined) {
           const args: string[] = [];
+          /** What the guarded keys hold once the step is written (undefined: not known here). */
+          const nowHeld = new Map<string, KnownValue | undefined>();
           for (const w of step.writes) {
             const index = scriptKeys.indexOf(w.key);
             if (index < 0) throw new Error(`atomic write to ${w.key} outside its keys`);
@@ -514,22 +609,35 @@ export class RedisBackend implements Backend {
             switch (w.op) {
               case undefined:
               case 'set':
-                if (w.value === undefined) args.push(at, 'D', '0', '', '');
-                else args.push(at, 'S', ttl, await this.#encode(w.value, w.ttlMs), '');
+                if (w.value === undefined) {
+                  args.push(at, 'D', '0', '', '');
+                  nowHeld.set(w.key, undefined);
+                } else {
+                  const encoded = this.#encode(w.value, w.ttlMs);
+                  args.push(at, 'S', ttl, encoded.text, '');
+                  // Kept only for values the codec froze (the plain-JSON path: a read would give the same data).
+                  const keep = index < keys.length && typeof w.value === 'object' && w.value !== null && Object.isFrozen(w.value);
+                  nowHeld.set(w.key, keep ? { compare: compareArg(`S${encoded.text}`), value: w.value, ...(encoded.expires === undefined ? {} : { expires: encoded.expires }) } : undefined);
+                }
                 break;
               case 'push':
+                nowHeld.set(w.key, undefined);
                 args.push(at, w.reset ? 'R' : 'P', ttl, this.#codec.encode(w.item), String(Math.max(1, w.limit)));
                 break;
               case 'hset':
+                nowHeld.set(w.key, undefined);
                 args.push(at, w.reset ? 'Q' : w.ifAbsent ? 'X' : 'H', ttl, JSON.stringify(Object.entries(w.fields).flat()), '');
                 break;
               case 'incr':
+                nowHeld.set(w.key, undefined);
                 args.push(at, 'I', ttl, '', '');
                 break;
               case 'expire':
+                nowHeld.set(w.key, undefined);
                 args.push(at, 'E', ttl, '', '');
                 break;
               case 'ballot': {
+                for (const key of keysOf(w)) nowHeld.set(key, undefined);
                 const tally = scriptKeys.indexOf(w.tally) + 1;
                 const rev = scriptKeys.indexOf(w.rev) + 1;
                 if (tally === 0 || rev === 0) throw new Error(`atomic write to ${tally === 0 ? w.tally : w.rev} outside its keys`);
@@ -553,12 +661,21 @@ export class RedisBackend implements Backend {
             continue;
           }
           if (written !== 0) {
+            for (const key of keys) {
+              if (!nowHeld.has(key)) continue;
+              const value = nowHeld.get(key);
+              if (value) this.#known.set(key, value);
+              else this.#known.forget([key]);
+            }
             if (reads.length && (!Array.isArray(written) || written.length !== reads.length)) throw new StoreUnavailableError('redis write: unexpected reply');
             const after = reads.length ? await Promise.all(reads.map((spec, i) => this.#decodeView(spec, (written as unknown[])[i]))) : undefined;
             return finish(step, after);
           }
         }
+        this.#known.forget(keys);
         this.stats.casRetries++;
+        // What this process knew was out of date: read and try again at once.
+        if (known) continue;
         if (attempt >= this.#tuning.casMaxAttempts) throw new StoreBusyError(keys[0] ?? '', attempt);
         // Full jitter, growing: a writer that keeps losing waits longer, which lets it through.
         await sleep(Math.random() * Math.min(5 * 2 ** attempt, 250));
@@ -573,6 +690,7 @@ export class RedisBackend implements Backend {
   }
 
   async putRaw(key: string, value: unknown): Promise<void> {
+    this.#known.forget([key]);
     if (typeof value === 'string') await this.#call('write', () => this.#client.set(key, value));
     else await this.#call('write', () => this.#keyv.set(key, value));
   }
