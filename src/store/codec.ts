@@ -8,10 +8,12 @@
  * whenever the text may hold a string that starts with ':' (a cheap, conservative check).
  */
 
+import { randomUUID } from 'node:crypto';
 import { deepFreeze, isTrustedSpec } from '../domain/trusted.js';
 
 export interface EnvelopeCodec {
-  encode(data: unknown): string;
+  /** `remember` (default true): keep the decoded value for a later read of this text. */
+  encode(data: unknown, remember?: boolean): string;
   decode(text: string): unknown;
 }
 
@@ -58,13 +60,17 @@ export function createEnvelopeCodec(keyv: KeyvFunctions, options: EnvelopeCodecO
   };
   const cache = new TextCache(options.cacheChars ?? DEFAULT_CODEC_CACHE_CHARS);
   return {
-    encode(data) {
+    encode(data, remember = true) {
       if (!isPlain(data)) return exact(data);
       const text = stringifyPlain(data);
       if (text === undefined || text.colon) return exact(data);
-      // What is written now is what the next read returns: remember it decoded (frozen: the caller
-      // hands it over as written).
-      if (typeof data === 'object' && data !== null) cache.set(text.json, deepFreeze(data));
+      // What is written now is what a later read returns: remember it decoded (frozen: the caller
+      // hands it over as written), unless the caller keeps it itself (the Redis backend's known
+      // values: a read of those costs no text at all).
+      if (typeof data === 'object' && data !== null) {
+        deepFreeze(data);
+        if (remember) cache.set(text.json, data);
+      }
       return text.json;
     },
     decode(text) {
@@ -108,64 +114,79 @@ class TextCache {
 const SPEC_DEPTH = 3;
 
 /** A trusted spec's JSON text, and whether it may hold a string starting with ':' (computed once per spec). */
-const specJson = new WeakMap<object, { json: string; colon: boolean }>();
+interface SpecText {
+  json: string;
+  colon: boolean;
+}
+const specJson = new WeakMap<object, SpecText>();
+
+function specText(spec: object): SpecText {
+  let cached = specJson.get(spec);
+  if (!cached) {
+    const json = JSON.stringify(spec);
+    cached = { json, colon: mayHoldColonString(json) };
+    specJson.set(spec, cached);
+  }
+  return cached;
+}
+
+/** Stands for a trusted spec in the text JSON.stringify makes; random, so no stored text holds it by chance. */
+const PLACEHOLDER = `saltbot-spec-${randomUUID()}`;
+const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
 
 /**
- * JSON.stringify for a value isPlain accepted (same text), with each trusted spec's text made once
- * and reused: a draft save writes the record and its history entry, which hold the same spec.
+ * `v` with every trusted spec (down to SPEC_DEPTH) replaced by PLACEHOLDER, copying only the objects
+ * on the way to one; `specs` gets them in the order JSON.stringify writes them (depth first, key order).
+ */
+function withPlaceholders(v: unknown, depth: number, specs: SpecText[]): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (isTrustedSpec(v)) {
+    specs.push(specText(v));
+    return PLACEHOLDER;
+  }
+  if (depth >= SPEC_DEPTH) return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const item = withPlaceholders(v[i], depth + 1, specs);
+      if (item !== v[i]) (copy ??= v.slice())[i] = item;
+    }
+    return copy ?? v;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(v)) {
+    const value = (v as Record<string, unknown>)[key];
+    const item = withPlaceholders(value, depth + 1, specs);
+    if (item !== value) (copy ??= { ...(v as Record<string, unknown>) })[key] = item;
+  }
+  return copy ?? v;
+}
+
+/**
+ * JSON.stringify for a value isPlain accepted (the same text), with each trusted spec's text made once
+ * and reused: a draft save writes the record and its history entry, which hold the same spec. The
+ * rest is one native JSON.stringify, the specs' texts spliced in where their placeholders are.
  * `colon`: the text may hold a string (or key) starting with ':' (then Keyv's own encoding is used).
  */
 function stringifyPlain(value: unknown): { json: string; colon: boolean } | undefined {
-  let colon = false;
-  const walk = (v: unknown, depth: number): string | undefined => {
-    if (v === null) return 'null';
-    switch (typeof v) {
-      case 'string':
-        if (v.startsWith(':')) colon = true;
-        return JSON.stringify(v);
-      case 'number':
-      case 'boolean':
-        return JSON.stringify(v);
-      case 'object': {
-        if (isTrustedSpec(v)) {
-          let cached = specJson.get(v);
-          if (!cached) {
-            const json = JSON.stringify(v);
-            cached = { json, colon: mayHoldColonString(json) };
-            specJson.set(v, cached);
-          }
-          if (cached.colon) colon = true;
-          return cached.json;
-        }
-        // Specs sit near the top (envelope → record → spec, entry → spec): deeper parts are plain
-        // data, written by the native JSON.stringify in one go.
-        if (depth >= SPEC_DEPTH) {
-          const json = JSON.stringify(v);
-          if (mayHoldColonString(json)) colon = true;
-          return json;
-        }
-        if (Array.isArray(v)) {
-          let out = '[';
-          for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (walk(v[i], depth + 1) ?? 'null');
-          return `${out}]`;
-        }
-        let out = '{';
-        let first = true;
-        for (const key of Object.keys(v)) {
-          const item = walk((v as Record<string, unknown>)[key], depth + 1);
-          if (item === undefined) continue;
-          if (key.startsWith(':')) colon = true;
-          out += `${first ? '' : ','}${JSON.stringify(key)}:${item}`;
-          first = false;
-        }
-        return `${out}}`;
-      }
-      default:
-        return undefined;
-    }
-  };
-  const json = walk(value, 0);
-  return json === undefined ? undefined : { json, colon };
+  const specs: SpecText[] = [];
+  const json = JSON.stringify(withPlaceholders(value, 0, specs)) as string | undefined;
+  if (json === undefined) return undefined;
+  let colon = mayHoldColonString(json);
+  if (specs.length === 0) return { json, colon };
+  const pieces = json.split(PLACEHOLDER_JSON);
+  if (pieces.length !== specs.length + 1) {
+    // Cannot happen by chance (the placeholder is random); still, never splice in the wrong place.
+    const plain = JSON.stringify(value);
+    return { json: plain, colon: mayHoldColonString(plain) };
+  }
+  let out = pieces[0]!;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    if (spec.colon) colon = true;
+    out += spec.json + pieces[i + 1]!;
+  }
+  return { json: out, colon };
 }
 
 /** Values JSON.stringify and Keyv's serializer write the same way apart from ':' strings. */

@@ -76,10 +76,12 @@ end
  * '#' .. its SHA1 (so a compare-and-set does not send a 4 KB draft back to Redis to compare it).
  */
 const SAME_FN = `
-local function same(key, expected)
-  local t = token(key)
+local function matches(t, expected)
   if string.byte(expected, 1) == 35 then return redis.sha1hex(t) == string.sub(expected, 2) end
   return t == expected
+end
+local function same(key, expected)
+  return matches(token(key), expected)
 end
 `;
 
@@ -92,6 +94,11 @@ end
 const VIEW_FN = `
 local function view(key, kind)
   if kind == 'v' then return token(key) end
+  if string.byte(kind, 1) == 107 then
+    local t = token(key)
+    if matches(t, string.sub(kind, 2)) then return 'K' end
+    return t
+  end
   local t = redis.call('TYPE', key)['ok']
   if t == 'none' then return {'N'} end
   if kind == 'c' then
@@ -113,8 +120,11 @@ local function view(key, kind)
 end
 `;
 
-/** ARGV[i]: what to read at KEYS[i] ('v' the value's token, 'h', 'r:<start>:<stop>'). */
-export const READ_SCRIPT = `${TOKEN_FN}${VIEW_FN}
+/**
+ * ARGV[i]: what to read at KEYS[i] ('v' the value's token, 'k' .. a compare token (as SAME_FN's): 'K'
+ * when the value still is that one, else its token; 'h', 'r:<start>:<stop>').
+ */
+export const READ_SCRIPT = `${TOKEN_FN}${SAME_FN}${VIEW_FN}
 local out = {}
 for i = 1, #KEYS do out[i] = view(KEYS[i], ARGV[i] or 'v') end
 return out
@@ -292,6 +302,12 @@ export const KNOWN_KEYS = 5_000;
 class KnownValues {
   readonly #entries = new Map<string, KnownValue>();
   constructor(readonly max: number) {}
+
+  /** The key's known value (undefined when not known or expired). */
+  one(key: string): KnownValue | undefined {
+    const known = this.#entries.get(key);
+    return known && (known.expires === undefined || known.expires > Date.now()) ? known : undefined;
+  }
 
   /** Every key's known value, or undefined when one of them is not known. */
   all(keys: readonly string[]): KnownValue[] | undefined {
@@ -471,14 +487,16 @@ export class RedisBackend implements Backend {
     return { value, expires };
   }
 
-  #encode(value: unknown, ttlMs: number | undefined): { text: string; expires?: number } {
+  #encode(value: unknown, ttlMs: number | undefined, remember = true): { text: string; expires?: number } {
     const expires = ttlMs ? Date.now() + ttlMs : undefined;
-    return { text: this.#codec.encode({ value, expires }), ...(expires === undefined ? {} : { expires }) };
+    return { text: this.#codec.encode({ value, expires }, remember), ...(expires === undefined ? {} : { expires }) };
   }
 
-  async #readViews(specs: ReadSpec[]): Promise<unknown[]> {
+  /** `known[i]`: the compare token of what this process knows at a value spec's key (the reply is then 'K' while it holds). */
+  async #readViews(specs: ReadSpec[], known?: readonly (string | undefined)[]): Promise<unknown[]> {
     const keys = specs.map((spec) => spec.key);
-    const reply = await this.#call('read', () => this.#script(READ_SCRIPT, { keys, arguments: specs.map(kindArg) }));
+    const kinds = specs.map((spec, i) => (known?.[i] !== undefined ? `k${known[i]}` : kindArg(spec)));
+    const reply = await this.#call('read', () => this.#script(READ_SCRIPT, { keys, arguments: kinds }));
     if (!Array.isArray(reply) || reply.length !== keys.length) throw new StoreUnavailableError('redis read: unexpected reply');
     return reply as unknown[];
   }
@@ -516,8 +534,23 @@ export class RedisBackend implements Backend {
   }
 
   async readAll(specs: ReadSpec[]): Promise<unknown[]> {
-    const views = await this.#readViews(specs);
-    return Promise.all(specs.map((spec, i) => this.#decodeView(spec, views[i])));
+    // A value this process read or wrote last is not sent again while it is still the one stored.
+    const known = specs.map((spec) => (spec.kind === 'value' ? this.#known.one(spec.key) : undefined));
+    const views = await this.#readViews(
+      specs,
+      known.map((k) => k?.compare),
+    );
+    return Promise.all(
+      specs.map(async (spec, i) => {
+        const k = known[i];
+        if (k && views[i] === 'K') return k.value;
+        if (spec.kind !== 'value') return this.#decodeView(spec, views[i]);
+        const token = String(views[i]);
+        const decoded = this.#decodeEnvelope(token);
+        this.#known.remember(spec.key, compareArg(token), decoded);
+        return decoded.value;
+      }),
+    );
   }
 
   async write(writes: Write[]): Promise<void> {
@@ -613,10 +646,12 @@ export class RedisBackend implements Backend {
                   args.push(at, 'D', '0', '', '');
                   nowHeld.set(w.key, undefined);
                 } else {
-                  const encoded = this.#encode(w.value, w.ttlMs);
+                  const guarded = index < keys.length;
+                  // A guarded key's value is kept below as known (not also by its text in the codec).
+                  const encoded = this.#encode(w.value, w.ttlMs, !guarded);
                   args.push(at, 'S', ttl, encoded.text, '');
                   // Kept only for values the codec froze (the plain-JSON path: a read would give the same data).
-                  const keep = index < keys.length && typeof w.value === 'object' && w.value !== null && Object.isFrozen(w.value);
+                  const keep = guarded && typeof w.value === 'object' && w.value !== null && Object.isFrozen(w.value);
                   nowHeld.set(w.key, keep ? { compare: compareArg(`S${encoded.text}`), value: w.value, ...(encoded.expires === undefined ? {} : { expires: encoded.expires }) } : undefined);
                 }
                 break;

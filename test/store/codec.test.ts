@@ -138,6 +138,24 @@ describe('store codec (trusted specs written once as text)', () => {
     }
   });
 
+  it('GIVEN trusted specs anywhere in the first levels (in lists, side by side, repeated, next to look-alike plain objects) WHEN encoded THEN exactly Keyv’s text', () => {
+    const a = specWith('first «one»');
+    const b = specWith('second, with "quotes"');
+    const plainCopy = JSON.parse(JSON.stringify(a)) as object;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant(a), fc.constant(b), fc.constant(plainCopy), fc.string(), fc.integer()), { maxLength: 4 }),
+        fc.string(),
+        (items, name) => {
+          for (const v of [{ value: { spec: a, items, name, more: { spec: b, items } }, expires: 7 }, { items, spec: b }, [a, items, b]]) {
+            expect(codec.encode(v)).toBe(defaultSerialize(v));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('GIVEN a trusted spec with a text starting with ":" WHEN encoded THEN Keyv’s escaping is kept and it decodes back to the same text', () => {
     const spec = specWith(':colon first');
     const envelope = { value: { spec }, expires: 1 };

@@ -255,6 +255,35 @@ describe('store layout: redis keys and round trips', () => {
     });
   });
 
+  it('GIVEN a draft this process wrote WHEN it reads it THEN Redis answers in a few bytes, not the draft; WHEN another process changed it THEN the read returns the change', async () => {
+    await withRedis('own server', async (s, client, url) => {
+      const scope = freshScope();
+      await s.drafts.create(scope, makeSpec(), ann);
+      await s.drafts.update(scope, ann, 'bpm 140', (d) => ({ ...d, spec: withBpm(d.spec, 140) }));
+      const stored = (await client.get(s.debug.keys.draft(scope)))!.length;
+      const counter = async () => Number(/total_net_output_bytes:(\d+)/.exec(await client.info('stats'))![1]);
+      // Bytes Redis sent while `read` ran, less one INFO reply (the counter's own).
+      const info = -(await counter()) + (await counter());
+      const sent = async (read: () => Promise<unknown>) => {
+        const before = await counter();
+        await read();
+        return (await counter()) - before - info;
+      };
+      let read: Awaited<ReturnType<typeof s.drafts.get>>;
+      expect(await sent(async () => (read = await s.drafts.get(scope)))).toBeLessThan(100);
+      expect(read?.spec.track.bpm).toBe(140);
+      const t = await createStore({ redisUrl: url, logger: silentLogger });
+      try {
+        await t.drafts.update(scope, bob, 'bpm 141', (d) => ({ ...d, spec: withBpm(d.spec, 141) }));
+      } finally {
+        await t.close();
+      }
+      let changed: typeof read;
+      expect(await sent(async () => (changed = await s.drafts.get(scope)))).toBeGreaterThan(stored);
+      expect(changed).toMatchObject({ version: 3, spec: { track: { bpm: 141 } } });
+    });
+  });
+
   it('GIVEN a draft this process wrote WHEN another process deletes it (or it expires) and this one updates THEN DraftMissingError, nothing written', async () => {
     await withRedis('own server', async (s, client) => {
       const scope = freshScope();
