@@ -54,7 +54,8 @@ proto.sendCommand = function sendCommand(args, options) {
     casAttempts++;
     pending.then(
       (reply) => {
-        if (Number(reply) === 0) casConflicts++;
+        // 0 (conflict), 1 or an array of reads (not converted: Number([…]) joins the whole reply).
+        if (reply === 0 || reply === '0') casConflicts++;
       },
       () => {},
     );
