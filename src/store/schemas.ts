@@ -28,6 +28,18 @@ const time = z.number().int().nonnegative();
 
 export const ActorSchema = z.object({ id, name: z.string().max(100) });
 
+/** Contributor maps that passed the check below and are frozen with everything in them (they cannot change). */
+const checkedContributors = new WeakSet<object>();
+
+function isDeepFrozen(map: Record<string, unknown>): boolean {
+  if (!Object.isFrozen(map)) return false;
+  for (const memberId in map) {
+    const entry = map[memberId] as { parts: unknown };
+    if (!Object.isFrozen(entry) || !Object.isFrozen(entry.parts)) return false;
+  }
+  return true;
+}
+
 /**
  * Member id → { name, parts }: checked by a plain loop (this is validated on every save; as a zod
  * record of objects it cost ~1 µs per contributor).
@@ -35,6 +47,8 @@ export const ActorSchema = z.object({ id, name: z.string().max(100) });
 const ContributorsSchema = z.custom<Record<string, { name: string; parts: string[] }>>(
   (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    // A save usually keeps the previous record's map as it is (same member, or 25 names listed already).
+    if (checkedContributors.has(value)) return true;
     const map = value as Record<string, unknown>;
     for (const memberId in map) {
       if (!Object.hasOwn(map, memberId) || memberId.length < 1 || memberId.length > 100) return false;
@@ -52,6 +66,7 @@ const ContributorsSchema = z.custom<Record<string, { name: string; parts: string
         if (typeof part !== 'string' || part.length > 100) return false;
       }
     }
+    if (isDeepFrozen(map)) checkedContributors.add(map);
     return true;
   },
   { message: 'must map member ids to { name, parts } (names and parts at most 100 characters, at most 500 parts)' },

@@ -74,4 +74,15 @@ describe('store schemas (validated once)', () => {
       '1': { name: 'Ana', parts: ['track', 'timing'] },
     });
   });
+
+  it('GIVEN a contributors map that passed once WHEN written again THEN accepted (it was frozen: it cannot have changed); an invalid map is still refused afterwards', () => {
+    const parsed = parseSpec(specInput());
+    if (!parsed.ok) throw new Error('calling must parse');
+    const map: Record<string, { name: string; parts: string[] }> = { '1': { name: 'Ana', parts: ['track'] } };
+    writeAs(DraftRecordSchema, 'k', { ...record(parsed.value), contributors: map });
+    expect(() => map['1']!.parts.push('y'.repeat(101))).toThrow(TypeError);
+    for (let i = 0; i < 2; i++) expect(writeAs(DraftRecordSchema, 'k', { ...record(parsed.value), contributors: map }).contributors).toEqual({ '1': { name: 'Ana', parts: ['track'] } });
+    const bad = deepFreeze({ '2': { name: 'Bo', parts: ['y'.repeat(101)] } });
+    for (let i = 0; i < 2; i++) expect(() => writeAs(DraftRecordSchema, 'k', { ...record(parsed.value), contributors: bad })).toThrow(/contributors/);
+  });
 });
