@@ -68,8 +68,30 @@ const { monitorEventLoopDelay } = await import('node:perf_hooks');
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 
+// Stalls of the main thread (a 2 ms timer that fired more than 15 ms late) and GC pauses, with wall
+// times, so the bench can tell what a slow half-second held (BENCH_DEBUG_PACED). Cleared at every stats read.
+const { PerformanceObserver } = await import('node:perf_hooks');
+const GC_KINDS = { 1: 'scavenge', 2: 'minor-mc', 4: 'mark-compact', 8: 'incremental', 16: 'weak-callbacks' };
+let stalls = [];
+let gcs = [];
+let lastTick = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - lastTick > 17 && stalls.length < 2000) stalls.push({ at: performance.timeOrigin + lastTick, ms: now - lastTick - 2 });
+  lastTick = now;
+}, 2).unref();
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (gcs.length < 5000) gcs.push({ at: performance.timeOrigin + e.startTime, ms: e.duration, kind: GC_KINDS[e.detail?.kind] ?? String(e.detail?.kind) });
+}).observe({ entryTypes: ['gc'] });
+
 if (process.send) {
   process.on('message', (message) => {
+    if (message === 'bench:stalls') {
+      process.send({ type: 'bench:stalls', stalls, gcs });
+      stalls = [];
+      gcs = [];
+      return;
+    }
     // The main thread's busy time (event-loop utilization: active ms), without the render workers.
     if (message === 'bench:stats') {
       process.send({ type: 'bench:stats', commands: { ...commands }, casAttempts, casConflicts, mainThreadMs: performance.eventLoopUtilization().active, loopDelayMaxMs: loopDelay.max / 1e6, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6) });

@@ -446,9 +446,10 @@ async function fire(
 async function firePaced(
   url: string,
   pool: PoolItem[],
-  opts: { seconds: number; connections: number; rate: number },
+  opts: { seconds: number; connections: number; rate: number; stalls?: () => Promise<{ stalls: { at: number; ms: number }[]; gcs: { at: number; ms: number; kind: string }[] }> },
 ): Promise<{ requests: number; errors: number; non2xx: number; seconds: number; latencies: Float64Array; acP99: number; outcomes: Outcomes }> {
   const { Agent, request } = await import('node:http');
+  if (DEBUG_PACED) await opts.stalls?.(); // clears the bot's record
   const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
   const target = new URL(url);
   const outcomes: Outcomes = { sent: {}, formSaved: 0, formNotSaved: 0 };
@@ -508,9 +509,22 @@ async function firePaced(
     // Diagnostic: latency percentiles per half second, and the kinds of the requests over 100 ms.
     const by = new Map<number, number[]>();
     for (const t of trace) by.set(t.halfSecond, [...(by.get(t.halfSecond) ?? []), t.ms]);
+    // The bot's main-thread stalls and GC pauses in the same half second (wall clock).
+    const startedWall = performance.timeOrigin + started;
+    const bot = (await opts.stalls?.()) ?? { stalls: [], gcs: [] };
+    const half = (at: number) => Math.floor((at - startedWall) / 500);
     for (const [b, ls] of by) {
       ls.sort((a, c) => a - c);
-      log(`  paced ${b / 2}s: n ${ls.length} p50 ${ls[Math.floor(ls.length / 2)]!.toFixed(1)} p99 ${ls[Math.floor(ls.length * 0.99)]!.toFixed(1)} max ${ls.at(-1)!.toFixed(1)} ms`);
+      const stalls = bot.stalls.filter((x) => half(x.at) === b).map((x) => Math.round(x.ms));
+      const gcs: Record<string, number[]> = {};
+      for (const g of bot.gcs) if (half(g.at) === b) (gcs[g.kind] ??= []).push(Math.round(g.ms * 10) / 10);
+      const gcText = Object.entries(gcs)
+        .map(([kind, ms]) => `${kind} ×${ms.length} max ${Math.max(...ms)} ms`)
+        .join(', ');
+      log(
+        `  paced ${b / 2}s: n ${ls.length} p50 ${ls[Math.floor(ls.length / 2)]!.toFixed(1)} p99 ${ls[Math.floor(ls.length * 0.99)]!.toFixed(1)} max ${ls.at(-1)!.toFixed(1)} ms` +
+          (opts.stalls ? ` | bot stalls ${stalls.length ? stalls.join('/') : '-'} ms | gc ${gcText || '-'}` : ''),
+      );
     }
     const slow: Counts = {};
     for (const t of trace) if (t.ms > 100) slow[t.kind] = (slow[t.kind] ?? 0) + 1;
@@ -579,6 +593,21 @@ async function main(): Promise<void> {
       };
       bot.child.on('message', onMessage);
       bot.child.send('bench:stats');
+    });
+  }
+
+  /** Diagnostic (BENCH_DEBUG_PACED): the bot's main-thread stalls and GC pauses since the last call, wall-clock times. */
+  async function probeStalls(): Promise<{ stalls: { at: number; ms: number }[]; gcs: { at: number; ms: number; kind: string }[] }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the bot probe did not answer')), 5000);
+      const onMessage = (m: any) => {
+        if (m?.type !== 'bench:stalls') return;
+        clearTimeout(timer);
+        bot.child.off('message', onMessage);
+        resolve(m);
+      };
+      bot.child.on('message', onMessage);
+      bot.child.send('bench:stalls');
     });
   }
 
@@ -698,7 +727,7 @@ async function main(): Promise<void> {
   const phases: PhaseResult[] = [];
   async function measure(name: string, pool: PoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number; paced?: boolean }): Promise<PhaseResult> {
     const before = await snapshot('before');
-    const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool, { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate }) : await fire(bot.url, pool, opts);
+    const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool, { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate, stalls: probeStalls }) : await fire(bot.url, pool, opts);
     const loop = await probeStats();
     if (loop.loopDelayMaxMs !== undefined) log(`  bot event-loop delay during ${name}: p99 ${loop.loopDelayP99Ms!.toFixed(1)} ms, max ${loop.loopDelayMaxMs.toFixed(1)} ms; heap used ${loop.heapUsedMb} MB`);
     await quiesce();

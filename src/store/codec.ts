@@ -113,19 +113,27 @@ class TextCache {
 /** How deep stringifyPlain looks for trusted specs (an envelope's record's spec is at depth 2). */
 const SPEC_DEPTH = 3;
 
-/** A trusted spec's JSON text, and whether it may hold a string starting with ':' (computed once per spec). */
+/** A trusted spec's JSON text, and whether it may hold a string starting with ':'. */
 interface SpecText {
   json: string;
   colon: boolean;
 }
-const specJson = new WeakMap<object, SpecText>();
+
+/**
+ * The texts of the last RECENT_SPEC_TEXTS specs written (a save writes its spec twice: in the record
+ * and in its history entry). Only the recent ones: a spec's 4–8 KB text kept for as long as the spec
+ * lives (a WeakMap) survived into the old generation for every edit and made up a sixth of the heap.
+ */
+const RECENT_SPEC_TEXTS = 32;
+const recentSpecTexts = new Map<object, SpecText>();
 
 function specText(spec: object): SpecText {
-  let cached = specJson.get(spec);
+  let cached = recentSpecTexts.get(spec);
   if (!cached) {
     const json = JSON.stringify(spec);
     cached = { json, colon: mayHoldColonString(json) };
-    specJson.set(spec, cached);
+    recentSpecTexts.set(spec, cached);
+    if (recentSpecTexts.size > RECENT_SPEC_TEXTS) recentSpecTexts.delete(recentSpecTexts.keys().next().value as object);
   }
   return cached;
 }
