@@ -38,6 +38,7 @@ export const REDIS_DEFAULTS: RedisTuning = {
   startupTimeoutMs: 5_000,
   reconnectMaxDelayMs: 2_000,
   casMaxAttempts: 20,
+  knownKeys: 5_000,
 };
 
 /** Back-off 50 ms, 100 ms, 200 ms … capped at maxDelayMs, ±10 % jitter; never gives up. */
@@ -292,9 +293,6 @@ interface KnownValue {
   expires?: number;
 }
 
-/** Guarded keys whose last value this process keeps (the oldest go first): a few thousand busy drafts and votes. */
-export const KNOWN_KEYS = 5_000;
-
 /**
  * The last value seen at each guarded key, for atomic steps that skip the read: bounded, first in
  * first out. Only plain values (the codec's frozen objects) are kept; an expired one is not handed out.
@@ -330,6 +328,7 @@ class KnownValues {
   }
 
   set(key: string, known: KnownValue): void {
+    if (this.max <= 0) return;
     this.#entries.delete(key);
     this.#entries.set(key, known);
     if (this.#entries.size > this.max) this.#entries.delete(this.#entries.keys().next().value as string);
@@ -354,7 +353,7 @@ export class RedisBackend implements Backend {
   readonly #tuning: RedisTuning;
   readonly #queue = new KeyedQueue();
   /** What this process last read or wrote at guarded keys (see atomic). */
-  readonly #known = new KnownValues(KNOWN_KEYS);
+  readonly #known: KnownValues;
   readonly #label: string;
   readonly #namespaceLabel: string;
   #closed = false;
@@ -365,6 +364,8 @@ export class RedisBackend implements Backend {
     // Keyv's default (synchronous) serializer, with a plain-JSON fast path (src/store/codec.ts).
     this.#codec = createEnvelopeCodec(keyv as unknown as KeyvFunctions);
     this.#tuning = tuning;
+    // A few thousand busy drafts and votes by default.
+    this.#known = new KnownValues(tuning.knownKeys);
     this.#label = label;
     this.#namespaceLabel = namespaceLabel;
   }

@@ -237,6 +237,8 @@ export interface RedisTuning {
   reconnectMaxDelayMs: number;
   /** Compare-and-set attempts before StoreBusyError. */
   casMaxAttempts: number;
+  /** Keys whose last value this process keeps to skip reads (the oldest go first; 0 keeps none). */
+  knownKeys: number;
 }
 
 export interface StoreLogger {

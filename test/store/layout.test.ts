@@ -255,6 +255,32 @@ describe('store layout: redis keys and round trips', () => {
     });
   });
 
+  it('GIVEN a process that keeps 2 known values WHEN it wrote 3 drafts THEN the oldest costs a read again (2 round trips), the newest none (1); knownKeys 0 always reads', async () => {
+    await withRedis('own server', async (_s, client, url) => {
+      for (const [knownKeys, oldest, newest] of [
+        [2, 2, 1],
+        [0, 2, 2],
+      ] as const) {
+        const s = await createStore({ redisUrl: url, logger: silentLogger, redis: { knownKeys } });
+        try {
+          const scopes = [freshScope(), freshScope(), freshScope()];
+          for (const scope of scopes) await s.drafts.create(scope, makeSpec(), ann);
+          for (const scope of scopes) await s.drafts.update(scope, ann, 'warm', (d) => d);
+          let before = await stats(client);
+          await s.drafts.update(scopes[2]!, ann, 'newest', (d) => d);
+          let after = await stats(client);
+          expect(scriptRuns(after, before)).toBe(newest);
+          before = await stats(client);
+          await s.drafts.update(scopes[0]!, ann, 'oldest', (d) => d);
+          after = await stats(client);
+          expect(scriptRuns(after, before)).toBe(oldest);
+        } finally {
+          await s.close();
+        }
+      }
+    });
+  });
+
   it('GIVEN a draft this process wrote WHEN it reads it THEN Redis answers in a few bytes, not the draft; WHEN another process changed it THEN the read returns the change', async () => {
     await withRedis('own server', async (s, client, url) => {
       const scope = freshScope();
