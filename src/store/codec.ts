@@ -29,8 +29,9 @@ export interface EnvelopeCodecOptions {
   /**
    * Characters of stored text whose decoded values are kept (the oldest go first); 0 turns
    * the cache off. Decoded values are deeply frozen and shared: the same text always gives the same
-   * object, so the facade validates it once (schemas.ts) and a draft read back right after this
-   * process wrote it costs a lookup, not a JSON parse and a schema walk.
+   * object, so the facade validates it once (schemas.ts) and a history entry read back after this
+   * process wrote it costs a lookup, not a JSON parse and a schema walk (drafts and votes the Redis
+   * backend keeps as known values instead: see redis.ts).
    */
   cacheChars?: number;
 }

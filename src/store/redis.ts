@@ -310,10 +310,9 @@ class KnownValues {
   /** Every key's known value, or undefined when one of them is not known. */
   all(keys: readonly string[]): KnownValue[] | undefined {
     const out: KnownValue[] = [];
-    const now = Date.now();
     for (const key of keys) {
-      const known = this.#entries.get(key);
-      if (!known || (known.expires !== undefined && known.expires <= now)) return undefined;
+      const known = this.one(key);
+      if (!known) return undefined;
       out.push(known);
     }
     return out;
