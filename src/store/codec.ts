@@ -8,7 +8,7 @@
  * whenever the text may hold a string that starts with ':' (a cheap, conservative check).
  */
 
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { deepFreeze, isTrustedSpec } from '../domain/trusted.js';
 
 export interface EnvelopeCodec {
@@ -37,8 +37,9 @@ export interface EnvelopeCodecOptions {
 }
 
 /**
- * 8 M characters: the recent versions of a few hundred busy drafts (a stale form reads the history
- * entries since its base: these must still be here). Measured: ~25 MB of retained heap when full.
+ * 8 M characters of text: the recent versions of a few hundred busy drafts (a stale form reads the
+ * history entries since its base: these must still be here). The cache keeps the decoded values, not
+ * the long texts (keyed by digest: see keyOf).
  */
 export const DEFAULT_CODEC_CACHE_CHARS = 8_000_000;
 /** Texts shorter than this are parsed every time (cheap; not worth an entry). */
@@ -86,7 +87,8 @@ export function createEnvelopeCodec(keyv: KeyvFunctions, options: EnvelopeCodecO
 
 /** Decoded values by their exact text, first in first out, bounded by total text length. */
 class TextCache {
-  readonly #entries = new Map<string, unknown>();
+  /** Key (the text, or the SHA-256 of a long one) → [decoded value, the text's length]. */
+  readonly #entries = new Map<string, [unknown, number]>();
   #chars = 0;
   constructor(readonly maxChars: number) {}
 
@@ -94,21 +96,35 @@ class TextCache {
     if (text.length < MIN_CACHED_TEXT || this.maxChars <= 0) return undefined;
     // No reordering on a hit: the oldest written goes first (a draft's record is rewritten on every
     // save anyway, and history entries are read only in the few saves after theirs).
-    return this.#entries.get(text);
+    return this.#entries.get(keyOf(text))?.[0];
   }
 
   set(text: string, value: unknown): void {
     if (text.length < MIN_CACHED_TEXT || text.length > this.maxChars / 4) return;
-    if (this.#entries.has(text)) this.#entries.delete(text);
+    const key = keyOf(text);
+    const had = this.#entries.get(key);
+    if (had) this.#entries.delete(key);
     else this.#chars += text.length;
-    this.#entries.set(text, value);
+    this.#entries.set(key, [value, text.length]);
     if (this.#chars <= this.maxChars) return;
-    for (const oldest of this.#entries.keys()) {
+    for (const [oldest, [, length]] of this.#entries) {
       this.#entries.delete(oldest);
-      this.#chars -= oldest.length;
+      this.#chars -= length;
       if (this.#chars <= this.maxChars) break;
     }
   }
+}
+
+/** Texts at least this long are keyed by their SHA-256, not kept whole. */
+const DIGEST_KEY_FROM = 1024;
+
+/**
+ * The cache's key for a text: a long one by its digest (44 characters), so the cache holds the
+ * decoded values, not also their 4–8 KB texts (the texts die young, with the reply or command that
+ * carried them, instead of filling the old generation). A short one is its own key.
+ */
+function keyOf(text: string): string {
+  return text.length < DIGEST_KEY_FROM ? text : hash('sha256', text, 'base64');
 }
 
 /** How deep stringifyPlain looks for trusted specs (an envelope's record's spec is at depth 2). */

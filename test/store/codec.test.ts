@@ -54,9 +54,25 @@ describe('store codec (Keyv envelope, fast path)', () => {
   });
 });
 
-describe('store codec (decoded values by text)', () => {
+describe.each([
+  ['texts under 1,024 characters (the text is the key)', 400],
+  ['longer texts (keyed by their SHA-256)', 3000],
+])('store codec (decoded values by text): %s', (_, notes) => {
   const keyv = { serialize: defaultSerialize, deserialize: defaultDeserialize };
-  const record = (n: number) => ({ value: { name: `draft ${n}`, notes: 'x'.repeat(400), layers: [{ id: 'core', level: n }] }, expires: 1 });
+  const record = (n: number) => ({ value: { name: `draft ${n}`, notes: 'x'.repeat(notes), layers: [{ id: 'core', level: n }] }, expires: 1 });
+
+  it('GIVEN two texts of the same length that differ by one character in the middle WHEN decoded THEN two objects, each with its own content', () => {
+    const codec = createEnvelopeCodec(keyv);
+    const text = defaultSerialize(record(1));
+    const middle = text.indexOf('x') + Math.floor(notes / 2);
+    const other = `${text.slice(0, middle)}y${text.slice(middle + 1)}`;
+    const a = codec.decode(text) as ReturnType<typeof record>;
+    const b = codec.decode(other) as ReturnType<typeof record>;
+    expect(b).not.toBe(a);
+    expect(a.value.notes).not.toContain('y');
+    expect(b.value.notes).toContain('y');
+    expect(codec.decode(text)).toBe(a);
+  });
 
   it('GIVEN a value this process wrote WHEN its text is read back THEN the same frozen object comes back, without a parse', () => {
     const codec = createEnvelopeCodec(keyv);
@@ -100,8 +116,11 @@ describe('store codec (decoded values by text)', () => {
     expect(off.decode(texts[0]!)).not.toBe(off.decode(texts[0]!));
   });
 
+});
+
+describe('store codec (decoded values by text): short texts', () => {
   it('GIVEN a short text WHEN decoded twice THEN it is simply parsed each time (not worth an entry)', () => {
-    const codec = createEnvelopeCodec(keyv);
+    const codec = createEnvelopeCodec({ serialize: defaultSerialize, deserialize: defaultDeserialize });
     const text = defaultSerialize({ value: 'en-US' });
     expect(codec.decode(text)).toEqual({ value: 'en-US' });
     expect(codec.decode(text)).not.toBe(codec.decode(text));
