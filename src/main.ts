@@ -25,7 +25,7 @@ import { outdatedReply } from '../commands/salt/draft.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { closeVoteOnTimer } from '../commands/salt/vote.js';
 import type { Deps } from './discord/deps.js';
-import { createDiscordApi, INTERACTION_REQUESTS_PER_SECOND } from './discord/restApi.js';
+import { createDiscordApi, interactionRestOptions } from './discord/restApi.js';
 import { createRouter } from './discord/router.js';
 import { createVoteScheduler, type RunningVoteScheduler } from './discord/voteScheduler.js';
 import { createLogger, type AppLogger } from './log.js';
@@ -110,8 +110,9 @@ export async function startBot(config: Config, log: AppLogger, options: StartOpt
       return client;
     };
     const rest = restClient();
-    // Interaction routes are outside Discord's global rate limit: their own REST, without the 50/s cap.
-    const interactionRest = restClient({ globalRequestsPerSecond: INTERACTION_REQUESTS_PER_SECOND });
+    // Interaction routes are outside Discord's global rate limit: their own REST, without the 50/s
+    // cap, and sweeping its per-token route handlers every 10 s.
+    const interactionRest = restClient(interactionRestOptions());
     const api = createDiscordApi(rest, config.DISCORD_APPLICATION_ID, interactionRest);
 
     // The scheduler needs a closer and the closer needs deps: bind late.

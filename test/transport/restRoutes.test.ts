@@ -1,6 +1,8 @@
-import type { REST } from '@discordjs/rest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { REST } from '@discordjs/rest';
 import { describe, expect, it } from 'vitest';
-import { createDiscordApi } from '../../src/discord/restApi.js';
+import { createDiscordApi, interactionRestOptions } from '../../src/discord/restApi.js';
 
 /** A REST stand-in that records which instance got which route (no network). */
 function recordingRest(name: string, calls: string[]): REST {
@@ -39,5 +41,44 @@ describe('Discord API routes over two REST instances', () => {
     const api = createDiscordApi(recordingRest('only', calls), '1300000000000000001');
     await api.followUp('aW50ZXJhY3Rpb246MTQwMDAwMDAwMDAwMDAwMDAwMTp0b2tlbg', { content: 'x' });
     expect(calls).toEqual(['only POST /webhooks/1300000000000000001/:token']);
+  });
+});
+
+describe('the REST instance for interaction routes', () => {
+  it('GIVEN follow-ups for 40 interactions (40 tokens, 40 routes) WHEN the sweep interval has passed THEN their 40 route handlers and the bucket hash are gone', async () => {
+    // A Discord stand-in for the one route: every follow-up answers 200 with a message and, as
+    // Discord does, the rate-limit bucket of its webhook (so @discordjs/rest learns a hash per token).
+    let bucket = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'x-ratelimit-bucket': `bucket-${++bucket}`,
+          'x-ratelimit-limit': '5',
+          'x-ratelimit-remaining': '4',
+          'x-ratelimit-reset-after': '1',
+          'x-ratelimit-reset': String(Date.now() / 1000 + 1),
+        });
+        res.end(JSON.stringify({ id: '1400000000000000001', channel_id: '1300000000000000200' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const rest = new REST({ api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, ...interactionRestOptions(150) }).setToken('bot-token');
+    try {
+      const api = createDiscordApi(rest, '1300000000000000001', rest);
+      await Promise.all(Array.from({ length: 40 }, (_, i) => api.followUp(`token-${i}-${'x'.repeat(40)}`, { content: `follow-up ${i}` })));
+      // One handler per token (a webhook's token is part of its major parameter), one learned bucket hash.
+      expect(rest.handlers.size).toBeGreaterThanOrEqual(40);
+      expect(rest.hashes.size).toBeGreaterThanOrEqual(1);
+      const deadline = Date.now() + 3_000;
+      while ((rest.handlers.size > 0 || rest.hashes.size > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rest.handlers.size).toBe(0);
+      expect(rest.hashes.size).toBe(0);
+    } finally {
+      rest.clearHandlerSweeper();
+      rest.clearHashSweeper();
+      server.close();
+    }
   });
 });
