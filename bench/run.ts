@@ -582,34 +582,24 @@ async function main(): Promise<void> {
   const botPid = bot.child.pid!;
   const sinkPid = sink.child.pid!;
 
-  async function probeStats(): Promise<{ commands: Counts; casAttempts: number; casConflicts: number; mainThreadMs: number; loopDelayMaxMs?: number; loopDelayP99Ms?: number; heapUsedMb?: number }> {
+  /** Asks the bot's probe (bench/probe.mjs) over IPC: sends `bench:<what>`, resolves with the answer of that type. */
+  function askProbe<T>(what: 'stats' | 'stalls'): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the bot probe did not answer')), 5000);
       const onMessage = (m: any) => {
-        if (m?.type !== 'bench:stats') return;
+        if (m?.type !== `bench:${what}`) return;
         clearTimeout(timer);
         bot.child.off('message', onMessage);
-        resolve(m);
+        resolve(m as T);
       };
       bot.child.on('message', onMessage);
-      bot.child.send('bench:stats');
+      bot.child.send(`bench:${what}`);
     });
   }
-
+  const probeStats = () =>
+    askProbe<{ commands: Counts; casAttempts: number; casConflicts: number; mainThreadMs: number; loopDelayMaxMs?: number; loopDelayP99Ms?: number; heapUsedMb?: number }>('stats');
   /** Diagnostic (BENCH_DEBUG_PACED): the bot's main-thread stalls and GC pauses since the last call, wall-clock times. */
-  async function probeStalls(): Promise<{ stalls: { at: number; ms: number }[]; gcs: { at: number; ms: number; kind: string }[] }> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the bot probe did not answer')), 5000);
-      const onMessage = (m: any) => {
-        if (m?.type !== 'bench:stalls') return;
-        clearTimeout(timer);
-        bot.child.off('message', onMessage);
-        resolve(m);
-      };
-      bot.child.on('message', onMessage);
-      bot.child.send('bench:stalls');
-    });
-  }
+  const probeStalls = () => askProbe<{ stalls: { at: number; ms: number }[]; gcs: { at: number; ms: number; kind: string }[] }>('stalls');
 
   async function metricsCasRetries(): Promise<number | undefined> {
     try {
