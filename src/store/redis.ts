@@ -321,7 +321,8 @@ class KnownValues {
   /** After a read: keeps a live, frozen object value; forgets anything else. */
   remember(key: string, compare: string, decoded: { value: unknown; expires?: number }): void {
     const { value } = decoded;
-    if (typeof value === 'object' && value !== null && !(value instanceof Unreadable) && Object.isFrozen(value)) {
+    // (An Unreadable is never frozen.)
+    if (typeof value === 'object' && value !== null && Object.isFrozen(value)) {
       this.set(key, { compare, value, ...(decoded.expires === undefined ? {} : { expires: decoded.expires }) });
     } else this.#entries.delete(key);
   }
@@ -468,6 +469,18 @@ export class RedisBackend implements Backend {
     return this.#decodeEnvelope(token).value;
   }
 
+  /**
+   * Decodes a READ_SCRIPT value token read at `key` and remembers it as the key's known value.
+   * `compare`: what a compare-and-set compares with it (SAME_FN).
+   */
+  #readValue(key: string, view: unknown): { compare: string; value: unknown } {
+    const token = String(view);
+    const compare = compareArg(token);
+    const decoded = this.#decodeEnvelope(token);
+    this.#known.remember(key, compare, decoded);
+    return { compare, value: decoded.value };
+  }
+
   /** #decode, with the envelope's expiry (ms since the epoch) for a live value. */
   #decodeEnvelope(token: string): { value: unknown; expires?: number } {
     if (token === 'N') return { value: undefined };
@@ -545,10 +558,7 @@ export class RedisBackend implements Backend {
         const k = known[i];
         if (k && views[i] === 'K') return k.value;
         if (spec.kind !== 'value') return this.#decodeView(spec, views[i]);
-        const token = String(views[i]);
-        const decoded = this.#decodeEnvelope(token);
-        this.#known.remember(spec.key, compareArg(token), decoded);
-        return decoded.value;
+        return this.#readValue(spec.key, views[i]).value;
       }),
     );
   }
@@ -601,12 +611,9 @@ export class RedisBackend implements Backend {
               current.push(await this.#decodeView(specs[i]!, views[i]));
               continue;
             }
-            const token = String(views[i]);
-            const compare = compareArg(token);
-            const decoded = this.#decodeEnvelope(token);
+            const { compare, value } = this.#readValue(keys[i]!, views[i]);
             tokens.push(compare);
-            current.push(decoded.value);
-            this.#known.remember(keys[i]!, compare, decoded);
+            current.push(value);
           }
         }
         const snapshot: AtomicSnapshot = {
