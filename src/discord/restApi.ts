@@ -15,6 +15,7 @@ import { Routes, type APIInteraction, type RESTGetAPIWebhookWithTokenMessageResu
 import { DiscordApiError, type DiscordApi } from './deps.js';
 import type { OutgoingFile, Reply } from './reply.js';
 import { roomAround } from '../util/room.js';
+import { createPacer, type Pacer } from '../util/pacer.js';
 
 export interface RestDiscordApi extends DiscordApi {
   /** Answers an interaction: POST /interactions/{id}/{token}/callback with `reply.response` (and its files). */
@@ -131,18 +132,32 @@ export function interactionRestOptions(sweepMs = 10_000) {
 }
 
 /**
+ * Starts per second of requests on routes under Discord's global rate limit (50 per second per
+ * bot): a little under it, so @discordjs/rest's own count of the same limit (per 1 s window from
+ * its first request) never trips. See src/util/pacer.ts for why the bot paces them itself.
+ */
+export const GLOBAL_REQUESTS_PER_SECOND = 45;
+
+/**
  * The Discord API over @discordjs/rest. `hooks` carries the interaction routes (a REST
  * created with globalRequestsPerSecond INTERACTION_REQUESTS_PER_SECOND); by default `rest` does.
+ * Requests on `rest` (channel messages: card edits and posts) start evenly spaced through `pacer`
+ * (GLOBAL_REQUESTS_PER_SECOND by default); interaction routes are not paced.
  */
-export function createDiscordApi(rest: REST, applicationId: string, hooks: REST = rest): RestDiscordApi {
+export function createDiscordApi(
+  rest: REST,
+  applicationId: string,
+  hooks: REST = rest,
+  pacer: Pacer = createPacer(GLOBAL_REQUESTS_PER_SECOND),
+): RestDiscordApi {
   return {
     async createMessage(channelId, body, files) {
-      const message = await call<RESTPostAPIChannelMessageResult>(() => rest.post(Routes.channelMessages(channelId), request(body, files)));
+      const message = await call<RESTPostAPIChannelMessageResult>(() => pacer.run(() => rest.post(Routes.channelMessages(channelId), request(body, files))));
       return { id: message.id };
     },
 
     async editMessage(channelId, messageId, body) {
-      await call(() => rest.patch(Routes.channelMessage(channelId, messageId), { body }));
+      await call(() => pacer.run(() => rest.patch(Routes.channelMessage(channelId, messageId), { body })));
     },
 
     async followUp(interactionToken, body, files) {

@@ -82,3 +82,46 @@ describe('the REST instance for interaction routes', () => {
     }
   });
 });
+
+describe('card edits and posts on the global rate limit', () => {
+  it('GIVEN 30 card edits at once and 30 follow-ups WHEN sent through a real REST to a local stand-in THEN the edits arrive spread out at 45/s (no burst, no 429, no rateLimited event) while the follow-ups are not held back', async () => {
+    const arrivals: { path: string; at: number }[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        arrivals.push({ path: req.url ?? '', at: performance.now() });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: '1400000000000000001', channel_id: '1300000000000000200' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+    const rest = new REST({ api, retries: 0 }).setToken('bot-token');
+    const hooks = new REST({ api, retries: 0, ...interactionRestOptions() }).setToken('bot-token');
+    let rateLimited = 0;
+    rest.on('rateLimited', () => rateLimited++);
+    try {
+      const discord = createDiscordApi(rest, '1300000000000000001', hooks);
+      const started = performance.now();
+      const edits = Array.from({ length: 30 }, (_, i) => discord.editMessage(String(1300000000000000200n + BigInt(i)), '1400000000000000001', { content: `card ${i}` }));
+      const followUps = Array.from({ length: 30 }, (_, i) => discord.followUp(`token-${i}-${'x'.repeat(40)}`, { content: `follow-up ${i}` }));
+      await Promise.all(followUps);
+      const followUpsDoneMs = performance.now() - started;
+      await Promise.all(edits);
+      const editTimes = arrivals.filter((a) => a.path.startsWith('/api/v10/channels/')).map((a) => a.at);
+      expect(editTimes).toHaveLength(30);
+      // 45 per second: one every 22.2 ms, so 4-5 in any 100 ms (6 allowed for socket jitter; unpaced, all 30 come within a few ms).
+      const most100ms = Math.max(...editTimes.map((at) => editTimes.filter((b) => b >= at && b < at + 100).length));
+      expect(most100ms).toBeLessThanOrEqual(6);
+      expect(editTimes.at(-1)! - editTimes[0]!).toBeGreaterThanOrEqual(29 * 20);
+      expect(followUpsDoneMs).toBeLessThan(29 * 20);
+      expect(rateLimited).toBe(0);
+    } finally {
+      rest.clearHandlerSweeper();
+      rest.clearHashSweeper();
+      hooks.clearHandlerSweeper();
+      hooks.clearHashSweeper();
+      server.close();
+    }
+  });
+});
