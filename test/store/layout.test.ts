@@ -368,6 +368,47 @@ describe('store layout: redis keys and round trips', () => {
     });
   });
 
+  it('GIVEN a long draft whose text goes past U+00FF (em dash, arrows, CJK, emoji) WHEN this process saves it twice THEN Redis holds Keyv’s exact UTF-8 text, another process reads every character back, and the second save is still one round trip (its compare token matched the stored bytes)', async () => {
+    await withRedis('own server', async (s, client, url) => {
+      const scope = freshScope();
+      const style = 'Progressive — cold → euphoric, 夜明け 🎹 «wide» '.repeat(2);
+      const spec = makeSpec({ track: { bpm: 128, key: 'F minor', style: style.slice(0, 120), references: [] } });
+      const want = spec.track.style;
+      expect(want).toContain('🎹');
+      await s.drafts.create(scope, spec, ann);
+      await s.drafts.update(scope, ann, 'bpm 131 — “first”', (d) => ({ ...d, spec: withBpm(d.spec, 131) }));
+      const before = await stats(client);
+      const { record } = await s.drafts.update(scope, bob, 'bpm 132 — “second” 🎚', (d) => ({ ...d, spec: withBpm(d.spec, 132) }));
+      const after = await stats(client);
+      expect(scriptRuns(after, before)).toBe(1);
+      expect(delta(after, before, 'evalsha')).toBe(1);
+
+      const raw = await client.get(s.debug.keys.draft(scope));
+      expect(raw!.length).toBeGreaterThan(1024);
+      expect(JSON.parse(raw!).value).toEqual(JSON.parse(JSON.stringify(record)));
+      const t = await createStore({ redisUrl: url, logger: silentLogger });
+      try {
+        expect((await t.drafts.get(scope))?.spec.track.style).toBe(want);
+        expect((await t.drafts.history(scope)).map((h) => [h.version, h.summary, h.spec.track.style])).toEqual([
+          [3, 'bpm 132 — “second” 🎚', want],
+          [2, 'bpm 131 — “first”', want],
+          [1, 'create', want],
+        ]);
+        // The other process saves on top; this one's next save is refused once, then applies on the other's.
+        await t.drafts.update(scope, bob, 'bpm 133', (d) => ({ ...d, spec: withBpm(d.spec, 133) }));
+      } finally {
+        await t.close();
+      }
+      const seen: number[] = [];
+      await s.drafts.update(scope, ann, 'bpm +1', (d) => {
+        seen.push(d.spec.track.bpm);
+        return { ...d, spec: withBpm(d.spec, d.spec.track.bpm + 1) };
+      });
+      expect(seen).toEqual([132, 133]);
+      expect((await s.drafts.get(scope))?.spec.track.bpm).toBe(134);
+    });
+  });
+
   it('GIVEN an older-layout history WHEN the draft is updated THEN the key becomes a list with the old entries under the new one, TTL kept', async () => {
     await withRedis('shared server', async (s, client) => {
       const scope = freshScope();
