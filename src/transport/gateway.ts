@@ -41,15 +41,23 @@ export async function startGateway(deps: GatewayTransportDeps): Promise<GatewayT
     ...(deps.apiUrl ? { rest: { api: deps.apiUrl } } : {}),
   });
 
-  async function handle(interaction: APIInteraction): Promise<void> {
+  /** Routes and answers; the reply's after-work, once the answer was delivered. */
+  async function respond(interaction: APIInteraction): Promise<(() => Promise<void>) | undefined> {
     const reply = await router.route(interaction);
     try {
       await api.postCallback(interaction, reply);
     } catch (error) {
       log.warn({ interactionId: interaction.id, type: interaction.type, err: error }, 'could not answer the interaction');
-      return;
+      return undefined;
     }
-    await runAfterWork(reply, interaction.id, log);
+    return reply.after;
+  }
+
+  // Not an async function: while the after-work runs (a card refresh may wait its turn for seconds),
+  // nothing but the work itself is held; the payload and the reply (its files) are let go.
+  function handle(interaction: APIInteraction): Promise<void> {
+    const id = interaction.id;
+    return respond(interaction).then((after) => (after ? runAfterWork({ after }, id, log) : undefined));
   }
 
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (raw: APIInteraction) => {

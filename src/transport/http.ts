@@ -144,6 +144,17 @@ function sendReply(res: ServerResponse, reply: Reply): void {
   res.end(body);
 }
 
+/**
+ * Runs a delivered reply's after-work as its own in-flight unit (shutdown still waits for it). Made
+ * here, outside the request handler, so it holds nothing of the request: while a card refresh waits
+ * its turn (seconds under load), the socket, the response, the body and the parsed payload are let
+ * go. Held by the handler's suspended frame instead, every busy channel's edits kept thousands of
+ * requests alive, all of them promoted to the old generation.
+ */
+function startAfterWork(inflight: InFlight, after: Reply['after'], interactionId: string, log: Logger): void {
+  if (after) void inflight.run(() => runAfterWork({ after }, interactionId, log));
+}
+
 /** The request handler (exported for tests and for embedding). */
 export function createInteractionsHandler(deps: HttpTransportDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const key = publicKeyFromHex(deps.publicKeyHex);
@@ -194,6 +205,7 @@ export function createInteractionsHandler(deps: HttpTransportDeps): (req: Incomi
       sendJson(res, 200, { type: InteractionResponseType.Pong });
       return;
     }
+    let after: Reply['after'];
     await inflight.run(async () => {
       const reply = await deps.router.route(interaction);
       const sent = new Promise<boolean>((resolve) => {
@@ -205,8 +217,9 @@ export function createInteractionsHandler(deps: HttpTransportDeps): (req: Incomi
         log.warn({ interactionId: interaction.id }, 'the interaction response was not delivered; skipping its follow-up work');
         return;
       }
-      await runAfterWork(reply, interaction.id, log);
+      after = reply.after;
     });
+    startAfterWork(inflight, after, interaction.id, log);
   }
 
   return (req, res) => {

@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { REST } from '@discordjs/rest';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +109,45 @@ describe('gateway transport against the stand-in', () => {
     expect(seen.at(-1)).toEqual(ix);
     await expect.poll(() => afterRan).toBe(true);
     expect(gateway.status()).toMatchObject({ ok: true, status: 'Ready' });
+  });
+
+  it('GIVEN an answered interaction whose after-work waits WHEN memory is collected THEN its payload and its reply (with a 1 MB file) are gone; handle() settles once the work is released', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let afterRan = false;
+    const refs: WeakRef<object>[] = [];
+    reply = () => {
+      const r: Reply = {
+        response: { type: 4, data: { content: 'with a file', allowed_mentions: noPing } },
+        files: [{ name: 'preview.wav', data: Buffer.alloc(1 << 20), contentType: 'audio/wav' }],
+        after: async () => {
+          await gate;
+          afterRan = true;
+        },
+      };
+      refs.push(new WeakRef(r), new WeakRef(r.files![0]!.data));
+      return r;
+    };
+    let ix: APIInteraction | undefined = interactions.chatInput({ name: 'salt' });
+    const id = ix.id;
+    refs.push(new WeakRef(ix));
+    let settled = false;
+    const handled = gateway.handle(ix).then(() => void (settled = true));
+    ix = undefined;
+    await standin.waitForCallback((c) => c.interactionId === id);
+    seen.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 4; i++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+    expect(settled).toBe(false);
+    release();
+    await handled;
+    expect(afterRan).toBe(true);
   });
 
   it('logs an error thrown by after() and keeps handling interactions', async () => {
