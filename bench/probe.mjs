@@ -8,7 +8,8 @@
  *   - CAS conflicts (the CAS script answered 0 → the store re-reads and retries);
  *   - the main thread's busy time (event-loop utilization), apart from the render worker threads.
  * The bench asks for the counters over the IPC channel: send 'bench:stats', get
- * { type: 'bench:stats', commands, casAttempts, casConflicts } back.
+ * { type: 'bench:stats', commands, casAttempts, casConflicts } back. 'bench:allocStart' and
+ * 'bench:allocStop' bracket a sampling heap profile of everything allocated (BENCH_ALLOC_PROF).
  */
 import { createHash } from 'node:crypto';
 import { createClient } from '@redis/client';
@@ -84,8 +85,28 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (gcs.length < 5000) gcs.push({ at: performance.timeOrigin + e.startTime, ms: e.duration, kind: GC_KINDS[e.detail?.kind] ?? String(e.detail?.kind) });
 }).observe({ entryTypes: ['gc'] });
 
+// Diagnostic (BENCH_ALLOC_PROF): a sampling heap profile of everything allocated between allocStart
+// and allocStop, objects the GC collected included (the default profile keeps only the live ones).
+const { Session } = await import('node:inspector');
+let inspector;
+const post = (method, params) => new Promise((resolve, reject) => inspector.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+
 if (process.send) {
-  process.on('message', (message) => {
+  process.on('message', async (message) => {
+    if (message === 'bench:allocStart') {
+      inspector ??= new Session();
+      inspector.connect?.();
+      await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      process.send({ type: 'bench:allocStart' });
+      return;
+    }
+    if (message === 'bench:allocStop') {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      inspector.disconnect();
+      inspector = undefined;
+      process.send({ type: 'bench:allocStop', profile });
+      return;
+    }
     if (message === 'bench:stalls') {
       process.send({ type: 'bench:stalls', stalls, gcs });
       stalls = [];

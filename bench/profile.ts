@@ -1,10 +1,42 @@
 /**
  * Summarises a V8 .cpuprofile (from `BENCH_CPU_PROF=1 npm run bench` or `node --cpu-prof`):
- * self time by function and by file/package, top N.
+ * self time by function and by file/package, top N. With `--alloc`, a sampling heap profile
+ * (`BENCH_ALLOC_PROF=<file> npm run bench`): bytes allocated by function (self, and with callees).
  *
  *   npx tsx bench/profile.ts <file>.cpuprofile [N] [fromSeconds toSeconds]
+ *   npx tsx bench/profile.ts --alloc <file> [N]
  */
 import { readFileSync } from 'node:fs';
+
+interface AllocNode { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: AllocNode[] }
+if (process.argv[2] === '--alloc') {
+  const { head } = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as { head: AllocNode };
+  const n = Number(process.argv[4] ?? 30);
+  const name = (f: AllocNode['callFrame']) => `${f.functionName || '(anonymous)'} ${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f.url)?.[1] ?? /\/((?:dist\/)?(?:src|commands|bench)\/.*)$/.exec(f.url)?.[1] ?? (f.url || '(native)')}:${f.lineNumber + 1}`;
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let total = 0;
+  const walk = (node: AllocNode, onPath: Set<string>): number => {
+    const key = name(node.callFrame);
+    self.set(key, (self.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    const first = !onPath.has(key);
+    if (first) onPath.add(key);
+    let sum = node.selfSize;
+    for (const child of node.children) sum += walk(child, onPath);
+    if (first) {
+      onPath.delete(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + sum);
+    }
+    return sum;
+  };
+  walk(head, new Set());
+  for (const [title, m] of [['allocated by function (self)', self], ['allocated by function, callees included', inclusive]] as const) {
+    console.log(`\n${title} (total ${(total / 1e6).toFixed(1)} MB sampled)`);
+    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)} %  ${(v / 1e6).toFixed(1).padStart(7)} MB  ${k}`);
+  }
+  process.exit(0);
+}
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 const file = process.argv[2];

@@ -31,6 +31,8 @@
  * Env: BENCH_DEBUG_PACED=1 (the paced phase's latency per half second), BENCH_PHASE_S (default 10), BENCH_CONNECTIONS (50), BENCH_CHANNELS (200), BENCH_NO_PUBLISH=1
  * (diagnostic: the mix without publishes), BENCH_QUICK=1 (diagnostic: floor and mix only), BENCH_CPU_PROF=1
  * (writes a .cpuprofile per bot thread into a temp dir; summarise one with bench/profile.ts),
+ * BENCH_ALLOC_PROF=<file> (the bot's allocations during the paced phase, collected ones included:
+ * `npx tsx bench/profile.ts --alloc <file>`),
  * BENCH_BOT_NODE_ARGS (extra node flags for the measured bot, e.g. "--trace-gc"), BENCH_BOT_OUTPUT
  * (a file that gets the measured bot's stdout and stderr).
  */
@@ -57,6 +59,8 @@ const SEQ_EDITS = 200;
 const NO_PUBLISH = process.env.BENCH_NO_PUBLISH === '1';
 /** Diagnostic: BENCH_QUICK=1 runs the floor and the mix only (for profiling), then stops. */
 const QUICK = process.env.BENCH_QUICK === '1';
+/** Diagnostic: BENCH_ALLOC_PROF=<file> writes the bot's allocations during the paced phase (a sampling heap profile that keeps collected objects). */
+const ALLOC_PROF = process.env.BENCH_ALLOC_PROF;
 /** Diagnostic: BENCH_DEBUG_PACED=1 prints the paced phase's latency per half second. */
 const DEBUG_PACED = process.env.BENCH_DEBUG_PACED === '1';
 
@@ -583,7 +587,7 @@ async function main(): Promise<void> {
   const sinkPid = sink.child.pid!;
 
   /** Asks the bot's probe (bench/probe.mjs) over IPC: sends `bench:<what>`, resolves with the answer of that type. */
-  function askProbe<T>(what: 'stats' | 'stalls'): Promise<T> {
+  function askProbe<T>(what: 'stats' | 'stalls' | 'allocStart' | 'allocStop'): Promise<T> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the bot probe did not answer')), 5000);
       const onMessage = (m: any) => {
@@ -717,7 +721,13 @@ async function main(): Promise<void> {
   const phases: PhaseResult[] = [];
   async function measure(name: string, pool: PoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number; paced?: boolean }): Promise<PhaseResult> {
     const before = await snapshot('before');
+    if (ALLOC_PROF && opts.paced) await askProbe('allocStart');
     const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool, { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate, stalls: probeStalls }) : await fire(bot.url, pool, opts);
+    if (ALLOC_PROF && opts.paced) {
+      const { profile } = await askProbe<{ profile: unknown }>('allocStop');
+      writeFileSync(ALLOC_PROF, JSON.stringify(profile));
+      log(`  allocation profile of the paced phase (every allocation sampled, collected or not): ${ALLOC_PROF} (npx tsx bench/profile.ts --alloc ${ALLOC_PROF})`);
+    }
     const loop = await probeStats();
     if (loop.loopDelayMaxMs !== undefined) log(`  bot event-loop delay during ${name}: p99 ${loop.loopDelayP99Ms!.toFixed(1)} ms, max ${loop.loopDelayMaxMs.toFixed(1)} ms; heap used ${loop.heapUsedMb} MB`);
     await quiesce();
@@ -765,6 +775,7 @@ async function main(): Promise<void> {
         `CAS retries ${casRetries}  edits saved ${run.outcomes.formSaved}/${run.outcomes.formSaved + run.outcomes.formNotSaved}  errors ${run.errors + run.non2xx}  bot cpu ${result.botCpuMsPerInteraction} ms/interaction (main thread ${result.botMainThreadMsPerInteraction})  load ${result.loadAvg1}  cpu s bot ${result.cpuSeconds.bot} redis ${result.cpuSeconds.redis} sink ${result.cpuSeconds.sink} bench ${result.cpuSeconds.bench}`,
     );
     if (run.outcomes.notSavedSample) log(`             first submit that did not save: ${run.outcomes.notSavedSample.slice(0, 200)}`);
+    if (DEBUG_PACED || QUICK) log(`  REST calls the sink got in the window, by route: ${JSON.stringify(diff(before.sink.routes, after.sink.routes))}; mix sent ${JSON.stringify(run.outcomes.sent)}`);
     return result;
   }
 
