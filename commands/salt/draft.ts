@@ -11,7 +11,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type APIMessageTopLevelComponent,
 } from 'discord-api-types/v10';
-import { renderChartPngInWorker } from '../../src/chart/pool.js';
+import { ChartBusyError, renderChartPngInWorker } from '../../src/chart/pool.js';
 import { ALL_KEY_NAMES, normalizeKey, parseKey } from '../../src/domain/key.js';
 import { getBuiltinPreset, loadBuiltinPresets } from '../../src/domain/presets.js';
 import { renderPrompt } from '../../src/domain/render.js';
@@ -120,7 +120,9 @@ export async function chartFile(inv: Pick<Invocation, 'deps'>, spec: Spec): Prom
     if (data.length > DISCORD_LIMITS.attachmentBytes) throw new Error(`chart is ${data.length} bytes`);
     return { name: CHART_FILE, data, contentType: 'image/png' };
   } catch (error) {
-    inv.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not draw the chart');
+    // Busy (many pictures waiting): the message goes without one; not worth a warning each time.
+    if (error instanceof ChartBusyError) inv.deps.log.debug({ err: error.message }, 'chart skipped: the render queue is full');
+    else inv.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not draw the chart');
     return undefined;
   }
 }

@@ -11,7 +11,7 @@
  */
 import { ApplicationCommandOptionType, type APIApplicationCommandSubcommandOption, type RESTPatchAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import { InvalidNotesError, parseNotes } from '../../src/audio/notes.js';
-import { PreviewTimeoutError, renderPreviewInWorker, type PreviewFile } from '../../src/audio/pool.js';
+import { PreviewBusyError, PreviewTimeoutError, renderPreviewInWorker, type PreviewFile } from '../../src/audio/pool.js';
 import { DEFAULT_BARS, MAX_BARS, PreviewOptionError } from '../../src/audio/render.js';
 import { formatNumber } from '../../src/domain/render.js';
 import type { CommandModule, Invocation } from '../../src/discord/command.js';
@@ -84,6 +84,7 @@ function message(content: string, file?: OutgoingFile): RESTPatchAPIChannelMessa
 function failureText(error: unknown, locales: Locales): string | undefined {
   if (error instanceof InvalidNotesError) error = notesError(error);
   if (error instanceof PreviewTimeoutError) error = new UserError('errors.listenTimeout');
+  if (error instanceof PreviewBusyError) error = new UserError('errors.listenBusy');
   if (error instanceof PreviewOptionError) error = new UserError('errors.generic');
   if (error instanceof UserError) return [locales.t(error.key, error.params), ...error.details].join('\n');
   return undefined;

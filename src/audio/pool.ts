@@ -20,6 +20,8 @@ import { RENDER_GATE, startModuleWorker, WorkerPool } from '../util/workerPool.j
 import type { JobMessage, WorkerFailure, WorkerReply } from './worker.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
+/** Previews that may wait for the render slot (~0.1 s each for 8 bars); more are refused with PreviewBusyError. */
+export const PREVIEW_MAX_WAITING = 8;
 
 export interface PreviewFile {
   readonly wav: Buffer;
@@ -47,6 +49,14 @@ export class PreviewTimeoutError extends Error {
   }
 }
 
+/** Too many previews waiting already: the member is asked to try again shortly. */
+export class PreviewBusyError extends Error {
+  constructor(waiting: number) {
+    super(`${waiting} previews are waiting already`);
+    this.name = 'PreviewBusyError';
+  }
+}
+
 export class PreviewWorkerError extends Error {
   constructor(message: string) {
     super(message);
@@ -68,8 +78,13 @@ export class PreviewPool {
   /** WAV buffers released by previews already sent, lent to the next renders (see worker.ts). */
   private readonly spares: ArrayBuffer[] = [];
 
-  constructor(readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
+  constructor(
+    readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    readonly maxWaiting = PREVIEW_MAX_WAITING,
+  ) {
     this.jobs = new WorkerPool<JobMessage, WorkerReply>({
+      maxWaiting,
+      busyError: () => new PreviewBusyError(maxWaiting),
       gate: RENDER_GATE,
       start: () => startModuleWorker(import.meta.url, 'worker', (path) => new PreviewWorkerError(`worker module missing: ${path}`)),
       timeoutMs,
@@ -89,7 +104,14 @@ export class PreviewPool {
    */
   async render(spec: Spec, options: PreviewOptions = {}): Promise<PreviewFile> {
     const spare = this.spares.pop();
-    const reply = await this.submit({ kind: 'render', spec, options, ...(spare ? { spare } : {}) }, spare ? [spare] : []);
+    let reply: WorkerReply;
+    try {
+      reply = await this.submit({ kind: 'render', spec, options, ...(spare ? { spare } : {}) }, spare ? [spare] : []);
+    } catch (error) {
+      // Refused before it reached the worker: the spare buffer was not transferred, keep it.
+      if (error instanceof PreviewBusyError && spare) this.spares.push(spare);
+      throw error;
+    }
     if (!reply.ok || reply.kind !== 'render') throw new PreviewWorkerError('unexpected reply');
     const wav = withRoom(Buffer.from(reply.wav.buffer, reply.wav.byteOffset, reply.wav.byteLength));
     if (wav.length > DISCORD_FILE_LIMIT_BYTES) throw new PreviewWorkerError(`preview is ${wav.length} bytes, over Discord's limit`);

@@ -12,7 +12,8 @@
  * returned Buffer may be shared with the cache: treat it as read-only.
  *
  * Errors: ChartTimeoutError (took longer than the timeout), ChartWorkerError (the worker failed),
- * RangeError (a width outside CHART_WIDTH … CHART_MAX_WIDTH, as renderChartPng).
+ * ChartBusyError (CHART_MAX_WAITING pictures wait already: refused at once), RangeError (a width
+ * outside CHART_WIDTH … CHART_MAX_WIDTH, as renderChartPng).
  */
 import { createHash } from 'node:crypto';
 import type { Spec } from '../domain/spec.js';
@@ -24,11 +25,21 @@ export const DEFAULT_CHART_TIMEOUT_MS = 10_000;
 /** The worker is terminated after this long without a chart (its ~20 MB come back). */
 export const CHART_WORKER_IDLE_MS = 5 * 60_000;
 export const CHART_CACHE_SIZE = 32;
+/** Pictures that may wait for the render slot (~20 ms each); more are refused with ChartBusyError. */
+export const CHART_MAX_WAITING = 16;
 
 export class ChartTimeoutError extends Error {
   constructor(timeoutMs: number) {
     super(`the chart took longer than ${timeoutMs} ms`);
     this.name = 'ChartTimeoutError';
+  }
+}
+
+/** Too many pictures waiting already: the caller goes on without one. */
+export class ChartBusyError extends Error {
+  constructor(waiting: number) {
+    super(`${waiting} charts are waiting already`);
+    this.name = 'ChartBusyError';
   }
 }
 
@@ -44,6 +55,8 @@ export interface ChartPoolOptions {
   readonly idleMs?: number;
   /** Pictures kept (0: no cache). */
   readonly cacheSize?: number;
+  /** Pictures that may wait for the render slot (CHART_MAX_WAITING). */
+  readonly maxWaiting?: number;
 }
 
 /** The cache key of a chart: a hash of the spec and the options. */
@@ -68,6 +81,8 @@ export class ChartPool {
       timeoutError: (ms) => new ChartTimeoutError(ms),
       workerError: (message) => new ChartWorkerError(message),
       idleMs: options.idleMs ?? CHART_WORKER_IDLE_MS,
+      maxWaiting: options.maxWaiting ?? CHART_MAX_WAITING,
+      busyError: () => new ChartBusyError(options.maxWaiting ?? CHART_MAX_WAITING),
     });
   }
 

@@ -111,6 +111,14 @@ export interface WorkerPoolOptions {
   readonly idleMs?: number;
   /** Shared limit on jobs running at once across pools (undefined: this pool's one worker only). */
   readonly gate?: Gate;
+  /**
+   * Jobs that may wait (the running one not counted); one more is refused at once with
+   * `busyError` (undefined: no limit). Under a flood, a bounded queue answers "busy" in
+   * milliseconds instead of holding every job, and its caller, for minutes.
+   */
+  readonly maxWaiting?: number;
+  /** The error a job refused by `maxWaiting` is rejected with. */
+  readonly busyError?: () => Error;
 }
 
 type Job<J, R> = { readonly message: J; readonly transfer: readonly ArrayBuffer[]; resolve(reply: R): void; reject(error: Error): void };
@@ -141,9 +149,16 @@ export class WorkerPool<J extends object, R extends { readonly id: number }> {
   /** Queues a job; resolves with the worker's reply (whatever it says), rejects on timeout or crash. */
   submit(message: J, transfer: readonly ArrayBuffer[] = []): Promise<R> {
     if (this.closed) return Promise.reject(this.options.workerError('the worker pool is closed'));
+    const { maxWaiting } = this.options;
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ message, transfer, resolve, reject });
+      const job: Job<J, R> = { message, transfer, resolve, reject };
+      this.queue.push(job);
       this.pump();
+      // Still waiting (the worker or the render slot is busy) behind maxWaiting others: refused.
+      if (maxWaiting !== undefined && this.queue.length > maxWaiting && this.queue.at(-1) === job) {
+        this.queue.pop();
+        reject(this.options.busyError?.() ?? this.options.workerError(`${maxWaiting} jobs are waiting already`));
+      }
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * /salt listen when the worker cannot deliver: a timeout asks the member to try again (localized),
+ * /salt listen when the worker cannot deliver: a timeout or a full queue asks the member to try again (localized),
  * a worker failure gets the generic message and an error log; the measured lint says its checks
  * could not run. The pool is replaced with a controllable fake (vi.mock).
  */
@@ -12,11 +12,12 @@ import * as ix from '../standin/interactions.js';
 import { makeBot, type TestBot } from '../support/bot.js';
 import { SCOPE, salt } from '../support/payloads.js';
 
-const failure = vi.hoisted(() => ({ next: 'timeout' as 'timeout' | 'crash' }));
+const failure = vi.hoisted(() => ({ next: 'timeout' as 'timeout' | 'crash' | 'busy' }));
 
 vi.mock('../../src/audio/pool.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/audio/pool.js')>();
   const fail = async () => {
+    if (failure.next === 'busy') throw new real.PreviewBusyError(real.PREVIEW_MAX_WAITING);
     throw failure.next === 'timeout' ? new real.PreviewTimeoutError(20_000) : new real.PreviewWorkerError('Error: boom');
   };
   return { ...real, renderPreviewInWorker: fail, measureSpecInWorker: fail };
@@ -44,6 +45,19 @@ describe('listen failures', () => {
       const edit = bot.api.ofMethod('editOriginal').at(-1)!;
       expect(edit.files).toBeUndefined();
       expect(lastEdit().content).toBe(t(locale, 'errors.listenTimeout'));
+      expect(bot.log.lines.filter((l) => l.level === 'error')).toEqual([]);
+    });
+  }
+
+  for (const locale of ['en-US', 'fr']) {
+    it(`GIVEN the preview queue is full (${locale}) WHEN /salt listen THEN the placeholder says many previews are rendering and to try again in a minute, no file, no error log`, async () => {
+      failure.next = 'busy';
+      await withDraft();
+      const reply = await bot.run(salt('listen', {}, { locale }));
+      expect(reply.response.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+      expect(bot.api.ofMethod('editOriginal').at(-1)!.files).toBeUndefined();
+      expect(lastEdit().content).toBe(t(locale, 'errors.listenBusy'));
+      expect(lastEdit().content).not.toBe(t(locale, 'errors.listenTimeout'));
       expect(bot.log.lines.filter((l) => l.level === 'error')).toEqual([]);
     });
   }

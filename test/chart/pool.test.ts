@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHART_HEIGHT, CHART_WIDTH, renderChartPng } from '../../src/chart/index.js';
-import { ChartPool, chartKey } from '../../src/chart/pool.js';
+import { ChartBusyError, ChartPool, chartKey } from '../../src/chart/pool.js';
 import { getBuiltinPreset } from '../../src/domain/presets.js';
 import type { Spec } from '../../src/domain/spec.js';
 import { makeSpec } from '../fixtures/spec.js';
@@ -40,6 +40,18 @@ describe('chart pool', () => {
     expect(a.equals(b)).toBe(true);
     expect(a.equals(first)).toBe(false);
     expect(pool.stats).toEqual({ rendered: 2, cached: 2 });
+  });
+
+  it('GIVEN at most 1 picture may wait WHEN 4 new specs are asked at once THEN 2 are drawn and 2 refused at once with ChartBusyError; a cached one is still served while busy', async () => {
+    const pool = makePool({ maxWaiting: 1 });
+    const cached = await pool.render(withBpm(120));
+    const asked = [121, 122, 123, 124].map((bpm) => pool.render(withBpm(bpm)));
+    const whileBusy = await pool.render(withBpm(120));
+    expect(whileBusy.equals(cached)).toBe(true);
+    const results = await Promise.allSettled(asked);
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'drawn' : r.reason instanceof ChartBusyError ? 'busy' : String(r.reason)))).toEqual(['drawn', 'drawn', 'busy', 'busy']);
+    // Refused ones are not remembered as failures: asked again later, they are drawn.
+    expect(decodePng(await pool.render(withBpm(124))).width).toBe(CHART_WIDTH);
   });
 
   it('GIVEN a one-entry cache WHEN a second spec is drawn THEN the first is drawn again when asked', async () => {

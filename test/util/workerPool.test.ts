@@ -55,6 +55,25 @@ describe('WorkerPool', () => {
     expect(p.started).toBe(1);
   });
 
+  it('GIVEN at most 2 jobs may wait WHEN 5 are submitted at once THEN one runs, two wait, two are refused at once with the busy error; once they are done a new job is taken', async () => {
+    class Busy extends Error {}
+    const p = makePool({ maxWaiting: 2, busyError: () => new Busy('busy') });
+    const started = performance.now();
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((value) => p.submit({ op: 'echo', value: 30 + value })));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.value : r.reason instanceof Busy ? 'busy' : 'other'))).toEqual([31, 32, 33, 'busy', 'busy']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90); // the three that ran, one after the other
+    await expect(p.submit({ op: 'echo', value: 1 })).resolves.toMatchObject({ value: 1 });
+    expect(p.pending).toBe(0);
+  });
+
+  it('GIVEN no job may wait (maxWaiting 0) WHEN the pool is idle THEN a job still runs; WHEN one is running THEN the next is refused', async () => {
+    const p = makePool({ maxWaiting: 0 });
+    const first = p.submit({ op: 'echo', value: 40 });
+    await expect(p.submit({ op: 'echo', value: 1 })).rejects.toThrow(/waiting/);
+    await expect(first).resolves.toMatchObject({ value: 40 });
+    await expect(p.submit({ op: 'echo', value: 2 })).resolves.toMatchObject({ value: 2 });
+  });
+
   it('GIVEN a job that never ends WHEN the timeout passes THEN it is rejected with the timeout error and the next job runs on a new worker', async () => {
     const p = makePool({ timeoutMs: 100 });
     const stuck = p.submit({ op: 'spin', value: 0 });
