@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/discord/reply.js';
 import type { Router } from '../../src/discord/router.js';
 import { createLogger } from '../../src/log.js';
-import { closeServer, createHttpServer, listen, MAX_BODY_BYTES } from '../../src/transport/http.js';
+import { closeServer, createHttpServer, listen, MAX_BODY_BYTES, publicKeyFromHex, verifySignature } from '../../src/transport/http.js';
 import { createInFlight } from '../../src/transport/inflight.js';
 import { interactions, parseMultipart, boundaryOf, startStandin, type Standin } from '../standin/index.js';
 
@@ -191,5 +191,31 @@ describe('HTTP interactions transport', () => {
     const text = logLines.filter((l) => !l.includes('"level":"debug"')).join('');
     expect(text).not.toMatch(/aW50ZXJhY3Rpb246/);
     expect(text).not.toContain('hello');
+  });
+});
+
+describe('verifySignature (off the event loop)', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const hex = publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('hex');
+  const key = publicKeyFromHex(hex);
+  const body = Buffer.from(JSON.stringify({ type: 2, id: '1' }));
+  const ts = '1795740000';
+  const good = sign(null, Buffer.concat([Buffer.from(ts), body]), privateKey).toString('hex');
+
+  it('GIVEN Discord’s scheme (timestamp + body) WHEN checked THEN true for the right signature and false for any change; it never rejects', async () => {
+    expect(await verifySignature(key, good, ts, body)).toBe(true);
+    expect(await verifySignature(key, good, '1795740001', body)).toBe(false);
+    expect(await verifySignature(key, good, ts, Buffer.from(JSON.stringify({ type: 2, id: '2' })))).toBe(false);
+    const other = publicKeyFromHex(generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('hex'));
+    expect(await verifySignature(other, good, ts, body)).toBe(false);
+    // Wrong lengths and non-hex: false, not an exception.
+    for (const bad of [good.slice(0, 126), `${good}00`, 'zz'.repeat(64), '']) expect(await verifySignature(key, bad, ts, body)).toBe(false);
+  });
+
+  it('GIVEN 200 checks at once WHEN they run on the thread pool THEN each answer belongs to its own request', async () => {
+    const bodies = Array.from({ length: 200 }, (_, i) => Buffer.from(JSON.stringify({ type: 2, id: String(i) })));
+    const sigs = bodies.map((b, i) => (i % 3 === 0 ? good : sign(null, Buffer.concat([Buffer.from(ts), b]), privateKey).toString('hex')));
+    const results = await Promise.all(bodies.map((b, i) => verifySignature(key, sigs[i]!, ts, b)));
+    expect(results).toEqual(bodies.map((_, i) => i % 3 !== 0));
   });
 });
