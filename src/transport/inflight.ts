@@ -16,6 +16,12 @@ export interface InFlight {
   drain(timeoutMs: number): Promise<boolean>;
 }
 
+/** Calls `work`, turning a synchronous throw into a rejection. */
+async function start<T>(work: () => Promise<T>): Promise<T> {
+  return work();
+}
+const settled = (): undefined => undefined;
+
 export function createInFlight(): InFlight {
   const running = new Set<Promise<unknown>>();
   let accepting = true;
@@ -27,11 +33,10 @@ export function createInFlight(): InFlight {
       return running.size;
     },
     run(work) {
-      const p = (async () => work())();
-      const tracked = p.then(
-        () => undefined,
-        () => undefined,
-      );
+      // `work` is called here and not kept: no closure made below refers to it, so the function (and
+      // what it holds) can go as soon as it has run, while its promise is still tracked.
+      const p = start(work);
+      const tracked = p.then(settled, settled);
       running.add(tracked);
       void tracked.then(() => running.delete(tracked));
       return p;
@@ -60,11 +65,12 @@ export function createInFlight(): InFlight {
  * Runs a reply's after-work (follow-ups, card refresh) once its first response was delivered. A
  * failure there is logged, never thrown: the member already has their answer.
  */
-export async function runAfterWork(reply: { readonly after?: () => Promise<void> }, interactionId: string, log: Logger): Promise<void> {
-  if (!reply.after) return;
-  try {
-    await reply.after();
-  } catch (error) {
+export function runAfterWork(reply: { readonly after?: () => Promise<void> }, interactionId: string, log: Logger): Promise<void> {
+  // Not an async function: while the work's promise is pending (a card refresh waiting its turn),
+  // nothing here holds `after` or what it closed over (the save's outcome, the old record, …).
+  const after = reply.after;
+  if (!after) return Promise.resolve();
+  return start(after).then(settled, (error: unknown) => {
     log.error({ interactionId, err: error }, 'follow-up work after responding failed');
-  }
+  });
 }

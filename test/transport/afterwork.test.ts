@@ -34,21 +34,27 @@ describe('after-work holds nothing of the request', () => {
     await standin.close();
   });
 
-  it('GIVEN 20 answered interactions whose after-work waits WHEN memory is collected THEN their requests, responses and payloads are gone, the after-work still counts as in flight and finishes when released', async () => {
+  it('GIVEN 20 answered interactions whose after-work waits WHEN memory is collected THEN their requests, responses, payloads and what the after-work closed over are gone, the after-work still counts as in flight and finishes when released', async () => {
     const inflight = createInFlight();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const done: string[] = [];
     const payloads: WeakRef<object>[] = [];
+    // As a save's after-work does: it starts a card refresh that waits its turn, made by a function
+    // of its own (so the promise it hands back closes over nothing of the save).
+    const refreshWhenItsTurnComes = (id: string): Promise<void> => gate.then(() => void done.push(id));
     const router: Router = {
       async route(interaction: APIInteraction) {
         payloads.push(new WeakRef(interaction));
         const id = interaction.id;
+        // What the save's after-work closes over (its outcome: records, history entries).
+        const outcome = { record: { version: 2, spec: { style: 'x'.repeat(10_000) } }, history: [{ version: 1 }] };
+        payloads.push(new WeakRef(outcome));
         return {
           response: { type: 4, data: { content: 'saved', allowed_mentions: { parse: [] } } },
-          after: async () => {
-            await gate;
-            done.push(id);
+          after: () => {
+            void outcome.record.version;
+            return refreshWhenItsTurnComes(id);
           },
         };
       },
