@@ -98,7 +98,9 @@ describe('GIVEN the Dockerfile', () => {
     const health = all(runtime, 'HEALTHCHECK').at(-1)?.args ?? '';
     expect(health).toMatch(/CMD \["node", "-e", ".*\/healthz/);
     const cmd = all(runtime, 'CMD').at(-1)?.args;
-    expect(JSON.parse(cmd!)).toEqual(['node', 'dist/src/main.js']);
+    // Exec form, with the V8 heap flag npm start uses too (NODE_OPTIONS refuses it).
+    expect(JSON.parse(cmd!)).toEqual(['node', '--heap-growing-percent=200', 'dist/src/main.js']);
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe('node --max-semi-space-size=32 --heap-growing-percent=200 dist/src/main.js');
   });
 
   it('WHEN the build context is filtered by .dockerignore THEN nothing the Dockerfile copies is excluded, and secrets and local data are', () => {
@@ -195,7 +197,9 @@ describe('GIVEN the runtime stage repeated outside Docker', () => {
   it('WHEN started with a valid configuration THEN /healthz answers 200 (the HEALTHCHECK command exits 0) and /metrics lists the metrics', async () => {
     let bot: BotProcess | undefined;
     try {
-      bot = await startBotProcess({ standin, dir, script: 'dist/src/main.js', env: { NODE_ENV: 'production' } });
+      // As the image's CMD starts it: node <flags> dist/src/main.js.
+      const cmd = JSON.parse(all(runtime, 'CMD').at(-1)!.args) as string[];
+      bot = await startBotProcess({ standin, dir, script: cmd.at(-1)!, nodeArgs: cmd.slice(1, -1), env: { NODE_ENV: 'production' } });
       const health = await bot.health();
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok', store: { kind: 'file', ok: true } });

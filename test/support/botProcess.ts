@@ -63,6 +63,8 @@ export interface StartBotOptions {
   env?: Record<string, string | undefined>;
   /** The entry to run (default dist/src/main.js; a relative path is taken from `dir`). */
   script?: string;
+  /** Node flags before the script (e.g. the Docker image's CMD flags). */
+  nodeArgs?: readonly string[];
   /** Fixed port (default 0 = any free one). */
   port?: number;
   /** How long start-up may take (default 15 s). */
@@ -72,8 +74,8 @@ export interface StartBotOptions {
 const exitedAlready = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 /** Spawns `node <script>` in `cwd` with only PATH, HOME=cwd and `env`, collecting its output. */
-export function spawnNode(script: string, env: Record<string, string>, cwd: string): NodeProcess {
-  const child = spawn(process.execPath, [script], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnNode(script: string, env: Record<string, string>, cwd: string, nodeArgs: readonly string[] = []): NodeProcess {
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Json[] = [];
   const stderr: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -139,7 +141,7 @@ function botEnv(o: StartBotOptions): Record<string, string> {
 
 /** Starts the bot and waits until it logged that it runs and its /healthz answers 200. */
 export async function startBotProcess(o: StartBotOptions): Promise<BotProcess> {
-  const proc = spawnNode(o.script ?? BOT_MAIN, botEnv(o), o.dir);
+  const proc = spawnNode(o.script ?? BOT_MAIN, botEnv(o), o.dir, o.nodeArgs);
   const { child, lines } = proc;
   const standin = o.standin;
   const deadline = Date.now() + (o.timeoutMs ?? 15_000);
