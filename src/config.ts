@@ -26,6 +26,12 @@ export const ConfigSchema = z
     SALT_DRAFT_TTL_DAYS: z.coerce.number({ error: 'must be a number of days' }).positive('must be above 0').max(3650, 'must be at most 3650 days').default(30),
     SALT_REGISTER_COMMANDS: z.enum(['changed', 'always', 'never']).default('changed'),
     SALT_EDIT_RATE_PER_MINUTE: z.coerce.number({ error: 'must be a whole number (0 = no limit)' }).int('must be a whole number').min(0, 'must be 0 or more').max(10000, 'must be at most 10000').default(30),
+    // Card edits and posts this process starts per second (unset: 45, shared out among shards).
+    SALT_DISCORD_REQUESTS_PER_SECOND: z.coerce
+      .number({ error: 'must be a number of requests per second' })
+      .positive('must be above 0')
+      .max(50, "must be at most 50 (Discord's global limit for the whole bot)")
+      .optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     SALT_PRETTY_LOGS: bool.default(false),
   });

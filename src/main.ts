@@ -25,7 +25,8 @@ import { outdatedReply } from '../commands/salt/draft.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { closeVoteOnTimer } from '../commands/salt/vote.js';
 import type { Deps } from './discord/deps.js';
-import { createDiscordApi, interactionRestOptions } from './discord/restApi.js';
+import { createDiscordApi, globalRequestsPerSecond, interactionRestOptions } from './discord/restApi.js';
+import { createPacer } from './util/pacer.js';
 import { createRouter } from './discord/router.js';
 import { createVoteScheduler, type RunningVoteScheduler } from './discord/voteScheduler.js';
 import { createLogger, type AppLogger } from './log.js';
@@ -113,7 +114,12 @@ export async function startBot(config: Config, log: AppLogger, options: StartOpt
     // Interaction routes are outside Discord's global rate limit: their own REST, without the 50/s
     // cap, and sweeping its per-token route handlers every 10 s.
     const interactionRest = restClient(interactionRestOptions());
-    const api = createDiscordApi(rest, config.DISCORD_APPLICATION_ID, interactionRest);
+    const api = createDiscordApi(
+      rest,
+      config.DISCORD_APPLICATION_ID,
+      interactionRest,
+      createPacer(globalRequestsPerSecond(config.SALT_DISCORD_REQUESTS_PER_SECOND, shard?.count)),
+    );
 
     // The scheduler needs a closer and the closer needs deps: bind late.
     let scheduler: RunningVoteScheduler | undefined;

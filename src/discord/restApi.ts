@@ -139,6 +139,16 @@ export function interactionRestOptions(sweepMs = 10_000) {
 export const GLOBAL_REQUESTS_PER_SECOND = 45;
 
 /**
+ * This process's share of the global limit: the configured rate (SALT_DISCORD_REQUESTS_PER_SECOND),
+ * else GLOBAL_REQUESTS_PER_SECOND shared out among the processes it knows of (gateway shards).
+ * Discord counts the limit per bot, across all its processes; HTTP replicas cannot know how many
+ * they are, so they are configured.
+ */
+export function globalRequestsPerSecond(configured: number | undefined, processes = 1): number {
+  return configured ?? GLOBAL_REQUESTS_PER_SECOND / Math.max(1, processes);
+}
+
+/**
  * The Discord API over @discordjs/rest. `hooks` carries the interaction routes (a REST
  * created with globalRequestsPerSecond INTERACTION_REQUESTS_PER_SECOND); by default `rest` does.
  * Requests on `rest` (channel messages: card edits and posts) start evenly spaced through `pacer`

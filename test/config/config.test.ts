@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
+import { globalRequestsPerSecond } from '../../src/discord/restApi.js';
 
 const valid = { DISCORD_TOKEN: 'x'.repeat(60), DISCORD_APPLICATION_ID: '123456789012345678' };
 
@@ -49,5 +50,21 @@ describe('config messages', () => {
     expect(p).toContain('PORT: must be a port number (0-65535)');
     expect(p).toContain('SALT_DRAFT_TTL_DAYS: must be a number of days');
     expect(p).toContain('SALT_EDIT_RATE_PER_MINUTE: must be 0 or more');
+  });
+});
+
+describe('the global rate limit share (SALT_DISCORD_REQUESTS_PER_SECOND)', () => {
+  it('GIVEN no setting WHEN one process, or one of 4 gateway shards THEN 45 per second, or 11.25 each; a configured rate wins', () => {
+    expect(parseConfig(valid).SALT_DISCORD_REQUESTS_PER_SECOND).toBeUndefined();
+    expect(globalRequestsPerSecond(undefined)).toBe(45);
+    expect(globalRequestsPerSecond(undefined, 4)).toBe(11.25);
+    const c = parseConfig({ ...valid, SALT_DISCORD_REQUESTS_PER_SECOND: '22.5' });
+    expect(globalRequestsPerSecond(c.SALT_DISCORD_REQUESTS_PER_SECOND, 4)).toBe(22.5);
+  });
+
+  it('GIVEN 0, 60 or words WHEN parsed THEN each is refused in plain words', () => {
+    expect(problems({ ...valid, SALT_DISCORD_REQUESTS_PER_SECOND: '0' })).toEqual(['SALT_DISCORD_REQUESTS_PER_SECOND: must be above 0']);
+    expect(problems({ ...valid, SALT_DISCORD_REQUESTS_PER_SECOND: '60' })).toEqual(["SALT_DISCORD_REQUESTS_PER_SECOND: must be at most 50 (Discord's global limit for the whole bot)"]);
+    expect(problems({ ...valid, SALT_DISCORD_REQUESTS_PER_SECOND: 'fast' })).toEqual(['SALT_DISCORD_REQUESTS_PER_SECOND: must be a number of requests per second']);
   });
 });
