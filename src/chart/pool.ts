@@ -74,6 +74,7 @@ export class ChartPool {
 
   constructor(options: ChartPoolOptions = {}) {
     this.cacheSize = options.cacheSize ?? CHART_CACHE_SIZE;
+    const maxWaiting = options.maxWaiting ?? CHART_MAX_WAITING;
     this.jobs = new WorkerPool<ChartJobMessage, ChartWorkerReply>({
       gate: RENDER_GATE,
       start: () => startModuleWorker(import.meta.url, 'worker', (path) => new ChartWorkerError(`worker module missing: ${path}`)),
@@ -81,8 +82,8 @@ export class ChartPool {
       timeoutError: (ms) => new ChartTimeoutError(ms),
       workerError: (message) => new ChartWorkerError(message),
       idleMs: options.idleMs ?? CHART_WORKER_IDLE_MS,
-      maxWaiting: options.maxWaiting ?? CHART_MAX_WAITING,
-      busyError: () => new ChartBusyError(options.maxWaiting ?? CHART_MAX_WAITING),
+      maxWaiting,
+      busyError: () => new ChartBusyError(maxWaiting),
     });
   }
 

@@ -57,7 +57,7 @@ export async function startGateway(deps: GatewayTransportDeps): Promise<GatewayT
   // nothing but the work itself is held; the payload and the reply (its files) are let go.
   function handle(interaction: APIInteraction): Promise<void> {
     const id = interaction.id;
-    return respond(interaction).then((after) => (after ? runAfterWork({ after }, id, log) : undefined));
+    return respond(interaction).then((after) => (after ? runAfterWork(after, id, log) : undefined));
   }
 
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (raw: APIInteraction) => {

@@ -158,7 +158,7 @@ function sendReply(res: ServerResponse, reply: Reply): void {
  * requests alive, all of them promoted to the old generation.
  */
 function startAfterWork(inflight: InFlight, after: Reply['after'], interactionId: string, log: Logger): void {
-  if (after) void inflight.run(() => runAfterWork({ after }, interactionId, log));
+  if (after) void inflight.run(() => runAfterWork(after, interactionId, log));
 }
 
 /** The request handler (exported for tests and for embedding). */

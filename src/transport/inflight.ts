@@ -65,11 +65,9 @@ export function createInFlight(): InFlight {
  * Runs a reply's after-work (follow-ups, card refresh) once its first response was delivered. A
  * failure there is logged, never thrown: the member already has their answer.
  */
-export function runAfterWork(reply: { readonly after?: () => Promise<void> }, interactionId: string, log: Logger): Promise<void> {
+export function runAfterWork(after: () => Promise<void>, interactionId: string, log: Logger): Promise<void> {
   // Not an async function: while the work's promise is pending (a card refresh waiting its turn),
   // nothing here holds `after` or what it closed over (the save's outcome, the old record, …).
-  const after = reply.after;
-  if (!after) return Promise.resolve();
   return start(after).then(settled, (error: unknown) => {
     log.error({ interactionId, err: error }, 'follow-up work after responding failed');
   });
