@@ -84,7 +84,7 @@ describe('the REST instance for interaction routes', () => {
 });
 
 describe('card edits and posts on the global rate limit', () => {
-  it('GIVEN 30 card edits at once and 30 follow-ups WHEN sent through a real REST to a local stand-in THEN the edits arrive spread out at 45/s (no burst, no 429, no rateLimited event) while the follow-ups are not held back', async () => {
+  it('GIVEN 30 card edits at once and 30 follow-ups WHEN sent through a real REST to a local stand-in THEN the edits arrive spread out at 45/s (no burst, no rateLimited event from the REST library) while the follow-ups are not held back', async () => {
     const arrivals: { path: string; at: number }[] = [];
     const server = createServer((req, res) => {
       req.resume();
