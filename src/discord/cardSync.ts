@@ -28,21 +28,26 @@ function isGone(error: unknown): boolean {
 type Shown = string;
 const shownOf = (messageId: string, record: DraftRecord, locale: string): Shown => `${messageId}|${record.version}|${record.updatedAt}|${locale}`;
 
-/** Edits the card in place, or posts a new one; what the card shows then, or undefined when that failed (logged). */
-async function sync(deps: Deps, scope: Scope, record: DraftRecord, locale: string): Promise<Shown | undefined> {
-  const body = cardMessage(record, locale);
+/**
+ * Edits the card in place, or posts a new one; what the card shows then, or undefined when that
+ * failed (logged). An edit draws its card when the request starts, from `latest()` (by default
+ * `record`): under load that is seconds after the call, and saves made meanwhile are shown already.
+ */
+async function sync(deps: Deps, scope: Scope, record: DraftRecord, locale: string, latest: () => DraftRecord = () => record): Promise<Shown | undefined> {
   try {
     if (record.cardMessageId) {
+      let drawn = record;
       try {
-        await deps.api.editMessage(scope.channelId, record.cardMessageId, body);
-        return shownOf(record.cardMessageId, record, locale);
+        await deps.api.editMessage(scope.channelId, record.cardMessageId, () => cardMessage((drawn = latest()), locale));
+        return shownOf(record.cardMessageId, drawn, locale);
       } catch (error) {
         if (!isGone(error)) throw error;
       }
     }
-    const posted = await deps.api.createMessage(scope.channelId, body);
+    const drawn = latest();
+    const posted = await deps.api.createMessage(scope.channelId, cardMessage(drawn, locale));
     await deps.store.drafts.setCardMessage(scope, posted.id);
-    return shownOf(posted.id, record, locale);
+    return shownOf(posted.id, drawn, locale);
   } catch (error) {
     deps.log.warn({ guildId: scope.guildId, channelId: scope.channelId, err: String(error) }, 'could not update the draft card');
     return undefined;
@@ -62,6 +67,16 @@ interface RefreshSlot {
   shown: Shown | undefined;
   /** The queued refresh must edit even when the card already shows its version (a member asked for a fresh card). */
   forceQueued: boolean;
+  /** The newest record callers handed in (saves' results) during this run of refreshes. */
+  newest: DraftRecord | undefined;
+}
+
+/**
+ * `candidate` when it is a later version of the same draft, with the same card, than `base`; else
+ * `base`. (A draft deleted and made again starts at version 1 with a new createdAt.)
+ */
+function laterOf(base: DraftRecord, candidate: DraftRecord | undefined): DraftRecord {
+  return candidate && candidate.createdAt === base.createdAt && candidate.cardMessageId === base.cardMessageId && candidate.version > base.version ? candidate : base;
 }
 const refreshSlots = new WeakMap<Deps, Map<string, RefreshSlot>>();
 
@@ -73,7 +88,9 @@ async function refreshNow(deps: Deps, scope: Scope, locale: string, slot: Refres
   // The refresh before this one (same burst) already put this very version on this card: the
   // save that queued this refresh landed before that one read the store. Nothing to edit.
   if (!force && record.cardMessageId && slot.shown === shownOf(record.cardMessageId, record, locale)) return;
-  slot.shown = await sync(deps, scope, record, locale);
+  // Saves that land while this edit waits for its turn hand their records in (refreshCard): the edit
+  // draws the newest, and the refresh they queued then finds it shown and edits nothing.
+  slot.shown = await sync(deps, scope, record, locale, () => laterOf(record, slot.newest));
 }
 
 /**
@@ -91,7 +108,10 @@ async function refreshNow(deps: Deps, scope: Scope, locale: string, slot: Refres
  *
  * `known`: the record the caller has just written (a save's result). When no refresh of the
  * channel is running, the card is drawn from it without reading the store again; a refresh that
- * has to wait behind another still reads the latest record when it starts.
+ * has to wait behind another still reads the latest record when it starts. An edit waiting for its
+ * turn on Discord's rate limit draws the newest record handed in meanwhile: under load the card
+ * lags this process's saves by one turn at most (saves made by other processes are read by the
+ * queued refresh), and that queued refresh often finds nothing left to edit.
  */
 export function refreshCard(deps: Deps, scope: Scope, locale: string, known?: DraftRecord, options: { force?: boolean } = {}): Promise<void> {
   let slots = refreshSlots.get(deps);
@@ -107,13 +127,14 @@ export function refreshCard(deps: Deps, scope: Scope, locale: string, known?: Dr
     });
   const slot = channel.get(key);
   if (!slot) {
-    const fresh: RefreshSlot = { running: Promise.resolve(), queued: undefined, shown: undefined, forceQueued: false };
+    const fresh: RefreshSlot = { running: Promise.resolve(), queued: undefined, shown: undefined, forceQueued: false, newest: undefined };
     channel.set(key, fresh);
     // Nothing running: the record the caller just saved is the latest this process knows (no read).
     fresh.running = run(fresh, known);
     return fresh.running;
   }
   if (options.force) slot.forceQueued = true;
+  if (known && (!slot.newest || known.version > slot.newest.version || known.createdAt !== slot.newest.createdAt)) slot.newest = known;
   if (slot.queued) return slot.queued;
   const start = (): Promise<void> => {
     slot.queued = undefined;

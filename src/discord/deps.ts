@@ -8,7 +8,12 @@ import type { OutgoingFile } from './reply.js';
 /** The few Discord REST calls saltbot makes besides interaction callbacks. */
 export interface DiscordApi {
   createMessage(channelId: string, body: RESTPostAPIChannelMessageJSONBody, files?: readonly OutgoingFile[]): Promise<{ id: string }>;
-  editMessage(channelId: string, messageId: string, body: RESTPatchAPIChannelMessageJSONBody): Promise<void>;
+  /**
+   * `body` may be a function: it is called when the request starts (its turn on Discord's global
+   * rate limit, which may be seconds after the call under load), so what it draws is as fresh as
+   * it can be.
+   */
+  editMessage(channelId: string, messageId: string, body: RESTPatchAPIChannelMessageJSONBody | (() => RESTPatchAPIChannelMessageJSONBody)): Promise<void>;
   followUp(interactionToken: string, body: RESTPostAPIWebhookWithTokenJSONBody, files?: readonly OutgoingFile[]): Promise<{ id: string }>;
   editOriginal(interactionToken: string, body: RESTPatchAPIChannelMessageJSONBody, files?: readonly OutgoingFile[]): Promise<void>;
   /** Deletes the message an interaction's response created. */

@@ -167,7 +167,7 @@ export function createDiscordApi(
     },
 
     async editMessage(channelId, messageId, body) {
-      await call(() => pacer.run(() => rest.patch(Routes.channelMessage(channelId, messageId), { body })));
+      await call(() => pacer.run(() => rest.patch(Routes.channelMessage(channelId, messageId), { body: typeof body === 'function' ? body() : body })));
     },
 
     async followUp(interactionToken, body, files) {

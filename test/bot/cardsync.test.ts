@@ -9,7 +9,7 @@ import { RecordingApi, RecordingLogger } from '../support/bot.js';
 /** A recording API whose card edits wait until released, so refreshes pile up behind one. */
 class GatedApi extends RecordingApi {
   private gates: (() => void)[] = [];
-  override async editMessage(channelId: string, messageId: string, body: object) {
+  override async editMessage(channelId: string, messageId: string, body: object | (() => object)) {
     await new Promise<void>((resolve) => this.gates.push(resolve));
     await super.editMessage(channelId, messageId, body);
   }
@@ -172,9 +172,53 @@ describe('card refresh coalescing', () => {
     await queued;
     const edits = api.ofMethod('editMessage');
     expect(edits).toHaveLength(2);
-    expect(shown(edits[0]!.args[2])).toContain('**141 BPM');
+    // The waiting edit drew its card on its turn, from the newest record handed in (142: the save of
+    // 143 handed in nothing, as a save made by another process would).
+    expect(shown(edits[0]!.args[2])).toContain('**142 BPM');
     // The queued refresh read the store when it started: the latest save, not the record it was handed.
     expect(reads).toBe(1);
     expect(shown(edits[1]!.args[2])).toContain('**143 BPM');
+  });
+
+  it('GIVEN a card edit waiting for its turn WHEN three saves land meanwhile and hand in their records THEN the edit shows the last of them and the refresh they queued edits nothing', async () => {
+    const { api, deps, scopes, bump, settle } = await setup();
+    const scope = scopes[0]!;
+    const first = refreshCard(deps, scope, 'en-US', (await bump(scope, 150)).record);
+    await settle();
+    expect(api.waiting).toBe(1);
+    const later: Promise<void>[] = [];
+    for (const bpm of [151, 152, 153]) later.push(refreshCard(deps, scope, 'en-US', (await bump(scope, bpm)).record));
+    api.release();
+    await first;
+    await settle();
+    expect(api.waiting).toBe(0);
+    await Promise.all(later);
+    const edits = api.ofMethod('editMessage');
+    expect(edits).toHaveLength(1);
+    expect(shown(edits[0]!.args[2])).toContain('**153 BPM');
+  });
+
+  it('GIVEN a card edit waiting for its turn WHEN the draft is deleted and made again and that save hands in its record THEN the waiting edit does not draw the new draft on the old card', async () => {
+    const { store, api, deps, scopes, bump, settle } = await setup();
+    const scope = scopes[0]!;
+    const before = await store.drafts.get(scope);
+    const first = refreshCard(deps, scope, 'en-US', before);
+    await settle();
+    const bo = { id: '1300000000000000301', name: 'bo' };
+    await store.drafts.delete(scope, bo);
+    await store.drafts.create(scope, makeSpec(), bo);
+    await bump(scope, 98);
+    const { record: again } = await bump(scope, 99);
+    expect(again.version).toBeGreaterThan(before!.version);
+    const queued = refreshCard(deps, scope, 'en-US', again);
+    api.release();
+    await first;
+    await settle();
+    api.release();
+    await queued;
+    const edits = api.ofMethod('editMessage');
+    expect(edits.length).toBeGreaterThanOrEqual(1);
+    expect(shown(edits[0]!.args[2])).not.toContain('**99 BPM');
+    expect(edits[0]!.args[1]).toBe(before!.cardMessageId);
   });
 });

@@ -35,7 +35,9 @@ export class RecordingApi implements DiscordApi {
     this.messages.set(id, body);
     return { id };
   }
-  async editMessage(channelId: string, messageId: string, body: object) {
+  async editMessage(channelId: string, messageId: string, lazyBody: object | (() => object)) {
+    // A function body is drawn when the request starts, as the real API does on its turn.
+    const body = typeof lazyBody === 'function' ? lazyBody() : lazyBody;
     this.calls.push({ method: 'editMessage', args: [channelId, messageId, body] });
     this.messages.set(messageId, body);
   }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { REST } from '@discordjs/rest';
 import { describe, expect, it } from 'vitest';
 import { createDiscordApi, interactionRestOptions } from '../../src/discord/restApi.js';
+import { createPacer } from '../../src/util/pacer.js';
 
 /** A REST stand-in that records which instance got which route (no network). */
 function recordingRest(name: string, calls: string[]): REST {
@@ -41,6 +42,27 @@ describe('Discord API routes over two REST instances', () => {
     const api = createDiscordApi(recordingRest('only', calls), '1300000000000000001');
     await api.followUp('aW50ZXJhY3Rpb246MTQwMDAwMDAwMDAwMDAwMDAwMTp0b2tlbg', { content: 'x' });
     expect(calls).toEqual(['only POST /webhooks/1300000000000000001/:token']);
+  });
+});
+
+describe('a card edit whose body is drawn on its turn', () => {
+  it('GIVEN an edit waiting behind another for its turn on the global rate limit WHEN its body is a function THEN the function is called when the request starts, not when the edit was asked', async () => {
+    const timers: (() => void)[] = [];
+    let now = 0;
+    const pacer = createPacer(10, { now: () => now, setTimeout: (fn) => timers.push(fn) });
+    const sent: unknown[] = [];
+    const rest = { patch: async (_route: string, options: { body: unknown }) => sent.push(options.body) } as unknown as REST;
+    const api = createDiscordApi(rest, '1300000000000000001', rest, pacer);
+    let draws = 0;
+    await api.editMessage('1300000000000000200', '1400000000000000001', { content: 'first' });
+    const second = api.editMessage('1300000000000000200', '1400000000000000001', () => ({ content: `drawn ${++draws}` }));
+    await Promise.resolve();
+    expect({ draws, sent: sent.length, timers: timers.length }).toEqual({ draws: 0, sent: 1, timers: 1 });
+    now = 100;
+    timers.shift()!();
+    await second;
+    expect(draws).toBe(1);
+    expect(sent).toEqual([{ content: 'first' }, { content: 'drawn 1' }]);
   });
 });
 
