@@ -46,6 +46,7 @@ import autocannon from 'autocannon';
 import { createClient } from '@redis/client';
 import { startRedis, type RedisServer } from '../test/support/redis.js';
 import { benchAudio } from './audio.js';
+import { firePaced as firePacedOnWorker, noteAnswer, resolveItem, type Counts, type Outcomes, type PoolItem } from './paced.js';
 import * as w from './workload.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -286,7 +287,6 @@ function cpuSeconds(pid: number): number {
 
 // ---------------------------------------------------------------- counters
 
-type Counts = Record<string, number>;
 interface Snapshot {
   redisCalls: Counts; // INFO commandstats (includes commands run inside scripts)
   botCommands: Counts; // round trips the bot sent (probe)
@@ -360,36 +360,17 @@ function percentile(sorted: Float64Array, p: number): number {
   return Math.round(sorted[i]! * 100) / 100;
 }
 
-/** A request signed ahead, or built and signed when sent (edits: base version from the latest answers). */
-type PoolItem = w.SignedRequest | (() => w.SignedRequest);
+/** A pool item, or (the hot channel, autocannon only) a function building the request when sent. */
+type MainPoolItem = PoolItem | (() => w.SignedRequest);
 
 /** The latest draft version each channel's answers reported ("Saved … (version N)"). */
 const liveVersions = new Map<string, number>();
-
-interface Outcomes {
-  /** Interactions sent, by kind. */
-  sent: Counts;
-  formSaved: number;
-  formNotSaved: number;
-  notSavedSample?: string;
-}
-
-/** A form answer: saved (the draft's new version becomes the channel's live version) or not. */
-function noteAnswer(outcomes: Outcomes, kind: string, channel: string | undefined, body: string): void {
-  if (!kind.startsWith('form')) return;
-  const m = /\(version (\d+)\)/.exec(body);
-  if (m && /Saved \*\*/.test(body)) {
-    outcomes.formSaved++;
-    if (channel && Number(m[1]) > (liveVersions.get(channel) ?? 0)) liveVersions.set(channel, Number(m[1]));
-  } else {
-    outcomes.formNotSaved++;
-    outcomes.notSavedSample ??= body.slice(0, 300);
-  }
-}
+/** The bench's signing key (set in main). */
+let signer: w.Signer;
 
 async function fire(
   url: string,
-  pool: PoolItem[],
+  pool: MainPoolItem[],
   opts: { seconds: number; connections: number; overallRate?: number; amount?: number },
 ): Promise<{ requests: number; errors: number; non2xx: number; seconds: number; latencies: Float64Array; acP99: number; outcomes: Outcomes }> {
   let next = 0;
@@ -409,7 +390,7 @@ async function fire(
         path: '/interactions',
         setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
           const item = pool[next++ % pool.length]!;
-          const r = typeof item === 'function' ? item() : item;
+          const r = typeof item === 'function' ? item() : resolveItem(item, signer, liveVersions);
           context.kind = r.kind;
           const kind = r.kind.split(' ')[0]!;
           outcomes.sent[kind] = (outcomes.sent[kind] ?? 0) + 1;
@@ -417,7 +398,7 @@ async function fire(
           return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
         },
         onResponse: (_status: number, body: string, context: Record<string, unknown>) => {
-          if (typeof context.kind === 'string') noteAnswer(outcomes, context.kind, context.channel as string | undefined, body);
+          if (typeof context.kind === 'string') noteAnswer(outcomes, liveVersions, context.kind, context.channel as string | undefined, body);
         },
       },
     ],
@@ -441,84 +422,30 @@ async function fire(
 }
 
 /**
- * Open-loop load at a steady rate (for latency at a fixed rate): request i is due at start + i/rate s
- * whatever the answers, on up to `connections` keep-alive sockets (more in flight wait for a free
- * one, as they would at a server). Latency runs from the moment a request was due (a late send
- * counts against the bot, never hides: no coordinated omission). autocannon's overallRate is not
- * used here: it releases each connection's per-second budget at once, so "1,000/s" arrived as
- * bursts at every second boundary and the p99 measured the queue behind a burst.
+ * The paced, open-loop sender (bench/paced.ts, on its own worker thread) at `rate` per second.
+ * autocannon's overallRate is not used here: it releases each connection's per-second budget at
+ * once, so "1,000/s" arrived as bursts at every second boundary and the p99 measured the queue
+ * behind a burst. With BENCH_DEBUG_PACED, prints latency per half second next to the bot's stalls
+ * and collections and the sender's own.
  */
 async function firePaced(
   url: string,
   pool: PoolItem[],
   opts: { seconds: number; connections: number; rate: number; stalls?: () => Promise<{ stalls: { at: number; ms: number }[]; gcs: { at: number; ms: number; kind: string }[] }> },
 ): Promise<{ requests: number; errors: number; non2xx: number; seconds: number; latencies: Float64Array; acP99: number; outcomes: Outcomes }> {
-  const { Agent, request } = await import('node:http');
   if (DEBUG_PACED) await opts.stalls?.(); // clears the bot's record
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
-  const target = new URL(url);
-  const outcomes: Outcomes = { sent: {}, formSaved: 0, formNotSaved: 0 };
-  const latencies: number[] = [];
-  let errors = 0;
-  let non2xx = 0;
-  const answers: Promise<void>[] = [];
-  const trace: { halfSecond: number; ms: number; kind: string }[] = [];
-  // This process's own event-loop delay: a stall here would delay sends (and count against the bot).
-  const { monitorEventLoopDelay } = await import('node:perf_hooks');
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  const started = performance.now();
-  const total = Math.round(opts.seconds * opts.rate);
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / opts.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    const item = pool[i % pool.length]!;
-    const r = typeof item === 'function' ? item() : item;
-    const kind = r.kind.split(' ')[0]!;
-    outcomes.sent[kind] = (outcomes.sent[kind] ?? 0) + 1;
-    answers.push(
-      new Promise<void>((resolve) => {
-        const req = request(
-          { host: target.hostname, port: target.port, path: r.path, method: r.method, headers: { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }, agent, timeout: 10_000 },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              latencies.push(performance.now() - due);
-              if (DEBUG_PACED) trace.push({ halfSecond: Math.floor((due - started) / 500), ms: performance.now() - due, kind: r.kind });
-              if (res.statusCode !== 200) non2xx++;
-              if (r.kind.startsWith('form')) noteAnswer(outcomes, r.kind, r.channel, Buffer.concat(chunks).toString('utf8'));
-              resolve();
-            });
-            res.on('error', () => {
-              errors++;
-              resolve();
-            });
-          },
-        );
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', () => {
-          errors++;
-          resolve();
-        });
-        req.end(r.body);
-      }),
-    );
-  }
-  await Promise.all(answers);
-  agent.destroy();
-  loop.disable();
-  log(`  load generator event-loop delay: p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`);
+  const run = await firePacedOnWorker({ url, seconds: opts.seconds, connections: opts.connections, rate: opts.rate, debug: DEBUG_PACED }, pool, signer, liveVersions);
+  log(`  load generator event-loop delay: p99 ${run.loop.p99.toFixed(1)} ms, max ${run.loop.max.toFixed(1)} ms`);
   if (DEBUG_PACED) {
     // Diagnostic: latency percentiles per half second, and the kinds of the requests over 100 ms.
+    const halfOf = (msSinceStart: number) => Math.floor(msSinceStart / 500);
     const by = new Map<number, number[]>();
-    for (const t of trace) by.set(t.halfSecond, [...(by.get(t.halfSecond) ?? []), t.ms]);
+    for (const t of run.trace) by.set(halfOf(t.due), [...(by.get(halfOf(t.due)) ?? []), t.ms]);
     // The bot's main-thread stalls and GC pauses in the same half second (wall clock).
-    const startedWall = performance.timeOrigin + started;
     const bot = (await opts.stalls?.()) ?? { stalls: [], gcs: [] };
-    const half = (at: number) => Math.floor((at - startedWall) / 500);
-    for (const [b, ls] of by) {
+    const half = (at: number) => halfOf(at - run.startedWall);
+    const gcName = (kind: number) => ({ 1: 'scavenge', 2: 'mark-compact', 4: 'incremental', 8: 'weak callbacks' })[kind] ?? String(kind);
+    for (const [b, ls] of [...by].sort((x, y) => x[0] - y[0])) {
       ls.sort((a, c) => a - c);
       const stalls = bot.stalls.filter((x) => half(x.at) === b).map((x) => Math.round(x.ms));
       const gcs: Record<string, number[]> = {};
@@ -526,17 +453,24 @@ async function firePaced(
       const gcText = Object.entries(gcs)
         .map(([kind, ms]) => `${kind} ×${ms.length} max ${Math.max(...ms)} ms`)
         .join(', ');
+      const own = run.ownStalls.filter((x) => halfOf(x.at) === b).map((x) => Math.round(x.ms));
+      const ownGc = run.ownGcs.filter((x) => halfOf(x.at) === b && x.ms > 2).map((x) => `${gcName(x.kind)} ${x.ms.toFixed(1)}`);
       log(
         `  paced ${b / 2}s: n ${ls.length} p50 ${ls[Math.floor(ls.length / 2)]!.toFixed(1)} p99 ${ls[Math.floor(ls.length * 0.99)]!.toFixed(1)} max ${ls.at(-1)!.toFixed(1)} ms` +
-          (opts.stalls ? ` | bot stalls ${stalls.length ? stalls.join('/') : '-'} ms | gc ${gcText || '-'}` : ''),
+          (opts.stalls ? ` | bot stalls ${stalls.length ? stalls.join('/') : '-'} ms | gc ${gcText || '-'}` : '') +
+          (own.length ? ` | load generator stalls ${own.join('/')} ms` : '') +
+          (ownGc.length ? ` (its gc ${ownGc.join(', ')} ms)` : ''),
       );
     }
+    if (process.env.BENCH_DEBUG_SLOW) {
+      // Diagnostic: each request over 20 ms (due time since start, latency, kind): one stall shows as a falling ramp.
+      for (const t of run.trace) if (t.ms > 20) log(`    slow: due ${t.due.toFixed(1)} ms, took ${t.ms.toFixed(1)} ms, ${t.kind}`);
+    }
     const slow: Counts = {};
-    for (const t of trace) if (t.ms > 100) slow[t.kind] = (slow[t.kind] ?? 0) + 1;
+    for (const t of run.trace) if (t.ms > 100) slow[t.kind] = (slow[t.kind] ?? 0) + 1;
     log(`  requests over 100 ms by kind: ${JSON.stringify(slow)}`);
   }
-  const sorted = Float64Array.from(latencies).sort();
-  return { requests: latencies.length, errors, non2xx, seconds: (performance.now() - started) / 1000, latencies: sorted, acP99: percentile(sorted, 99), outcomes };
+  return { requests: run.requests, errors: run.errors, non2xx: run.non2xx, seconds: run.seconds, latencies: run.latencies, acP99: percentile(run.latencies, 99), outcomes: run.outcomes };
 }
 
 // ---------------------------------------------------------------- main
@@ -551,7 +485,7 @@ async function main(): Promise<void> {
   redis = await startRedis();
   const redisPid = Number((await redisInfo('server')).match(/process_id:(\d+)/)?.[1]);
   const sink = await startSink([redisPid]);
-  const signer = w.createSigner();
+  signer = w.createSigner();
   const env = {
     SALT_TRANSPORT: 'http',
     REDIS_URL: redis.url,
@@ -720,10 +654,10 @@ async function main(): Promise<void> {
   }
 
   const phases: PhaseResult[] = [];
-  async function measure(name: string, pool: PoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number; paced?: boolean }): Promise<PhaseResult> {
+  async function measure(name: string, pool: MainPoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number; paced?: boolean }): Promise<PhaseResult> {
     const before = await snapshot('before');
     if (ALLOC_PROF && opts.paced) await askProbe('allocStart');
-    const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool, { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate, stalls: probeStalls }) : await fire(bot.url, pool, opts);
+    const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool as PoolItem[], { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate, stalls: probeStalls }) : await fire(bot.url, pool, opts);
     if (ALLOC_PROF && opts.paced) {
       const { profile } = await askProbe<{ profile: unknown }>('allocStop');
       writeFileSync(ALLOC_PROF, JSON.stringify(profile));
@@ -824,12 +758,7 @@ async function main(): Promise<void> {
       const ch = channels[(i * 31) % channels.length]!;
       const m = member++ % 5000;
       if (r < 70) {
-        const form = w.FORMS[i % w.FORMS.length]!;
-        pool.push(() => {
-          const current = liveVersions.get(ch) ?? 1;
-          const base = i % 2 === 0 ? current : Math.max(1, current - 1 - (i % 4));
-          return signer.sign(w.formSubmit(ch, m, form, base, i), `form ${form}`, ch);
-        });
+        pool.push({ live: 'form', channel: ch, member: m, form: w.FORMS[i % w.FORMS.length]!, i });
       } else if (r < 90) {
         const vote = votes[i % votes.length]!;
         pool.push(signer.sign(w.votePick(vote.channel, m, vote.customId, w.VOTE_OPTIONS[i % w.VOTE_OPTIONS.length]!), 'vote'));
@@ -866,7 +795,7 @@ async function main(): Promise<void> {
     const hot = channels[3]!;
     for (const [ch, v] of await versions()) if (v > (liveVersions.get(ch) ?? 0)) liveVersions.set(ch, v);
     // Each editor submits on the latest version it has seen, or one or two behind (opened a moment ago).
-    const pool: PoolItem[] = Array.from({ length: 5000 }, (_, i) => () => {
+    const pool: MainPoolItem[] = Array.from({ length: 5000 }, (_, i) => () => {
       const base = Math.max(1, (liveVersions.get(hot) ?? 1) - (i % 3));
       return signer.sign(w.formSubmit(hot, 3000 + (i % HOT_EDITORS), w.FORMS[i % w.FORMS.length]!, base, i), 'form hot', hot);
     });

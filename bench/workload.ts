@@ -2,7 +2,7 @@
  * Signed interaction requests for the benchmark: Ed25519 over timestamp + body (as Discord signs),
  * built from the stand-in's interaction factories so payloads have Discord's real shape.
  */
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import * as ix from '../test/standin/interactions.js';
 
 export interface SignedRequest {
@@ -18,15 +18,19 @@ export interface SignedRequest {
 
 export interface Signer {
   publicKeyHex: string;
+  /** The private key (PKCS#8 PEM), to sign with the same key in another thread: createSigner(pem). */
+  privateKeyPem: string;
   sign(payload: unknown, kind: string, channel?: string): SignedRequest;
 }
 
-export function createSigner(): Signer {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
-  const key: KeyObject = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
+/** A new Ed25519 key pair, or the one in `privateKeyPem`. */
+export function createSigner(privateKeyPem?: string): Signer {
+  const pem = privateKeyPem ?? (generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+  const key: KeyObject = createPrivateKey(pem);
+  const raw = createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(12);
   return {
     publicKeyHex: Buffer.from(raw).toString('hex'),
+    privateKeyPem: pem,
     sign(payload, kind, channel) {
       const body = JSON.stringify(payload);
       const timestamp = String(Math.floor(Date.now() / 1000));
