@@ -232,7 +232,7 @@ async function startBot(env: Record<string, string>, opts: { probe: boolean; cpu
     ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : []),
     // As `npm start` and the Docker image run it.
     '--max-semi-space-size=32',
-    '--heap-growing-percent=200',
+    '--heap-growing-percent=400',
     ...(process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     path.join(root, 'dist/src/main.js'),
   ];
