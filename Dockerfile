@@ -41,7 +41,8 @@ ENV NODE_OPTIONS=--max-semi-space-size=32
 # The slim image has no curl: node itself asks /healthz (store reachable, gateway connected or endpoint serving).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The old generation may grow to 3x what was live after a full collection before the next one (V8
+# The old generation may grow to 5x what was live after a full collection before the next one (V8
 # otherwise keeps it tight when little is promoted: a full collection every 1-3 s under load, each a
-# latency spike; bench p99 at 1,000/s over 30 s: 31.7 -> 19.5 ms). A V8 flag NODE_OPTIONS refuses.
-CMD ["node", "--heap-growing-percent=400", "dist/src/main.js"]
+# latency spike). One V8 background thread: its collections then leave a core to Redis and the render
+# workers on a small host (bench p99 at 1,000/s: see the README). NODE_OPTIONS refuses the first flag.
+CMD ["node", "--heap-growing-percent=400", "--v8-pool-size=1", "dist/src/main.js"]

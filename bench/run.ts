@@ -233,6 +233,7 @@ async function startBot(env: Record<string, string>, opts: { probe: boolean; cpu
     // As `npm start` and the Docker image run it.
     '--max-semi-space-size=32',
     '--heap-growing-percent=400',
+    '--v8-pool-size=1',
     ...(process.env.BENCH_BOT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     path.join(root, 'dist/src/main.js'),
   ];

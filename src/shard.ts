@@ -89,7 +89,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   if (!config.REDIS_URL) log.warn({}, 'REDIS_URL is not set: the file store is for one process only; use Redis with several shards');
 
   const totalShards = plan.totalShards === 'auto' ? await recommendedShards(config) : plan.totalShards;
-  const manager = new ShardingManager(plan.script, { totalShards, token: config.DISCORD_TOKEN, mode: 'process', respawn: true, execArgv: ['--max-semi-space-size=32', '--heap-growing-percent=400'] });
+  const manager = new ShardingManager(plan.script, { totalShards, token: config.DISCORD_TOKEN, mode: 'process', respawn: true, execArgv: ['--max-semi-space-size=32', '--heap-growing-percent=400', '--v8-pool-size=1'] });
   manager.on('shardCreate', (shard) => {
     log.info({ shardId: shard.id, totalShards }, 'shard spawned');
     shard.on('ready', () => log.info({ shardId: shard.id }, 'shard ready'));

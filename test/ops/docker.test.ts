@@ -99,8 +99,8 @@ describe('GIVEN the Dockerfile', () => {
     expect(health).toMatch(/CMD \["node", "-e", ".*\/healthz/);
     const cmd = all(runtime, 'CMD').at(-1)?.args;
     // Exec form, with the V8 heap flag npm start uses too (NODE_OPTIONS refuses it).
-    expect(JSON.parse(cmd!)).toEqual(['node', '--heap-growing-percent=400', 'dist/src/main.js']);
-    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe('node --max-semi-space-size=32 --heap-growing-percent=400 dist/src/main.js');
+    expect(JSON.parse(cmd!)).toEqual(['node', '--heap-growing-percent=400', '--v8-pool-size=1', 'dist/src/main.js']);
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start).toBe('node --max-semi-space-size=32 --heap-growing-percent=400 --v8-pool-size=1 dist/src/main.js');
   });
 
   it('WHEN the build context is filtered by .dockerignore THEN nothing the Dockerfile copies is excluded, and secrets and local data are', () => {
