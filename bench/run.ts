@@ -44,7 +44,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createClient } from '@redis/client';
-import { startRedis, type RedisServer } from '../test/support/redis.js';
+import { freePort, startRedis, type RedisServer } from '../test/support/redis.js';
 import { benchAudio } from './audio.js';
 import { firePaced as firePacedOnWorker, noteAnswer, resolveItem, type Counts, type Outcomes, type PoolItem } from './paced.js';
 import * as w from './workload.js';
@@ -137,16 +137,6 @@ function log(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -33,7 +33,15 @@ async function setup(options: { channels?: string[] } = {}) {
   }
   const bump = (scope: Scope, bpm: number) => store.drafts.update(scope, actor, 'track', (c) => ({ ...c, spec: { ...c.spec, track: { ...c.spec.track, bpm } } }));
   const settle = () => new Promise((r) => setTimeout(r, 5));
-  return { store, api, deps, scopes, bump, settle };
+  /** Lets the running edit through, then the refresh queued behind it. */
+  const releaseInTurn = async (running: Promise<void>, queued: Promise<void>) => {
+    api.release();
+    await running;
+    await settle();
+    api.release();
+    await queued;
+  };
+  return { store, api, deps, scopes, bump, settle, releaseInTurn };
 }
 
 const shown = (body: unknown) => JSON.stringify(body);
@@ -122,16 +130,12 @@ describe('card refresh coalescing', () => {
   });
 
   it('GIVEN a queued refresh for the same version WHEN the guild locale differs THEN the card is edited again in that locale', async () => {
-    const { api, deps, scopes, settle } = await setup();
+    const { api, deps, scopes, settle, releaseInTurn } = await setup();
     const scope = scopes[0]!;
     const first = refreshCard(deps, scope, 'en-US');
     await settle();
     const queued = refreshCard(deps, scope, 'de');
-    api.release();
-    await first;
-    await settle();
-    api.release();
-    await queued;
+    await releaseInTurn(first, queued);
     expect(api.ofMethod('editMessage')).toHaveLength(2);
   });
 
@@ -150,7 +154,7 @@ describe('card refresh coalescing', () => {
   });
 
   it('GIVEN a save handing its record to the refresh WHEN nothing else is refreshing THEN the card shows that record without a store read; WHEN a refresh is running THEN the queued one reads the latest', async () => {
-    const { store, api, deps, scopes, bump, settle } = await setup();
+    const { store, api, deps, scopes, bump, settle, releaseInTurn } = await setup();
     const scope = scopes[0]!;
     let reads = 0;
     const get = store.drafts.get;
@@ -165,11 +169,7 @@ describe('card refresh coalescing', () => {
     const { record: older } = await bump(scope, 142);
     await bump(scope, 143);
     const queued = refreshCard(deps, scope, 'en-US', older);
-    api.release();
-    await first;
-    await settle();
-    api.release();
-    await queued;
+    await releaseInTurn(first, queued);
     const edits = api.ofMethod('editMessage');
     expect(edits).toHaveLength(2);
     // The waiting edit drew its card on its turn, from the newest record handed in (142: the save of
@@ -199,7 +199,7 @@ describe('card refresh coalescing', () => {
   });
 
   it('GIVEN a card edit waiting for its turn WHEN the draft is deleted and made again and that save hands in its record THEN the waiting edit does not draw the new draft on the old card', async () => {
-    const { store, api, deps, scopes, bump, settle } = await setup();
+    const { store, api, deps, scopes, bump, settle, releaseInTurn } = await setup();
     const scope = scopes[0]!;
     const before = await store.drafts.get(scope);
     const first = refreshCard(deps, scope, 'en-US', before);
@@ -211,11 +211,7 @@ describe('card refresh coalescing', () => {
     const { record: again } = await bump(scope, 99);
     expect(again.version).toBeGreaterThan(before!.version);
     const queued = refreshCard(deps, scope, 'en-US', again);
-    api.release();
-    await first;
-    await settle();
-    api.release();
-    await queued;
+    await releaseInTurn(first, queued);
     const edits = api.ofMethod('editMessage');
     expect(edits.length).toBeGreaterThanOrEqual(1);
     expect(shown(edits[0]!.args[2])).not.toContain('**99 BPM');
