@@ -37,7 +37,7 @@ const spec = getBuiltinPreset('calling')!.spec;
 const actor = { id: '1300000000001000000', name: 'Member' };
 const drafts = new Map<string, DraftRecord>();
 const recordOf = (channel: string): DraftRecord =>
-  drafts.get(channel) ?? { spec, version: 0, createdBy: actor, createdAt: Date.now(), updatedAt: Date.now(), contributors: { [actor.id]: { name: actor.name, parts: ['track'] } } as never };
+  drafts.get(channel) ?? { spec, version: 0, createdBy: actor, createdAt: Date.now(), updatedAt: Date.now(), contributors: { [actor.id]: { name: actor.name, parts: ['track'] } } };
 
 interface Ix {
   type: number;

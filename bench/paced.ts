@@ -12,13 +12,16 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as w from './workload.js';
 
-/** A form submit signed when sent, on the channel's live version (i even) or an older one. */
+/** A form submit signed when sent, on the channel's live version less `behind` (an older base). */
 export interface LiveForm {
   live: 'form';
   channel: string;
   member: number;
   form: w.BenchForm;
   i: number;
+  behind: number;
+  /** The request's kind in the report, e.g. `form track` or `form hot`. */
+  kind: string;
 }
 export type PoolItem = w.SignedRequest | LiveForm;
 
@@ -35,9 +38,8 @@ export interface Outcomes {
 /** The request to send for `item` now. */
 export function resolveItem(item: PoolItem, signer: w.Signer, liveVersions: Map<string, number>): w.SignedRequest {
   if (!('live' in item)) return item;
-  const current = liveVersions.get(item.channel) ?? 1;
-  const base = item.i % 2 === 0 ? current : Math.max(1, current - 1 - (item.i % 4));
-  return signer.sign(w.formSubmit(item.channel, item.member, item.form, base, item.i), `form ${item.form}`, item.channel);
+  const base = Math.max(1, (liveVersions.get(item.channel) ?? 1) - item.behind);
+  return signer.sign(w.formSubmit(item.channel, item.member, item.form, base, item.i), item.kind, item.channel);
 }
 
 /** A form answer: saved (the draft's new version becomes the channel's live version) or not. */

@@ -137,7 +137,6 @@ function log(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => child.once('exit', () => r()));
@@ -351,9 +350,6 @@ function percentile(sorted: Float64Array, p: number): number {
   return Math.round(sorted[i]! * 100) / 100;
 }
 
-/** A pool item, or (the hot channel, autocannon only) a function building the request when sent. */
-type MainPoolItem = PoolItem | (() => w.SignedRequest);
-
 /** The latest draft version each channel's answers reported ("Saved … (version N)"). */
 const liveVersions = new Map<string, number>();
 /** The bench's signing key (set in main). */
@@ -361,7 +357,7 @@ let signer: w.Signer;
 
 async function fire(
   url: string,
-  pool: MainPoolItem[],
+  pool: PoolItem[],
   opts: { seconds: number; connections: number; overallRate?: number; amount?: number },
 ): Promise<{ requests: number; errors: number; non2xx: number; seconds: number; latencies: Float64Array; acP99: number; outcomes: Outcomes }> {
   let next = 0;
@@ -381,7 +377,7 @@ async function fire(
         path: '/interactions',
         setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
           const item = pool[next++ % pool.length]!;
-          const r = typeof item === 'function' ? item() : resolveItem(item, signer, liveVersions);
+          const r = resolveItem(item, signer, liveVersions);
           context.kind = r.kind;
           const kind = r.kind.split(' ')[0]!;
           outcomes.sent[kind] = (outcomes.sent[kind] ?? 0) + 1;
@@ -645,10 +641,10 @@ async function main(): Promise<void> {
   }
 
   const phases: PhaseResult[] = [];
-  async function measure(name: string, pool: MainPoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number; paced?: boolean }): Promise<PhaseResult> {
+  async function measure(name: string, pool: PoolItem[], opts: { seconds: number; connections: number; overallRate?: number; amount?: number; paced?: boolean }): Promise<PhaseResult> {
     const before = await snapshot('before');
     if (ALLOC_PROF && opts.paced) await askProbe('allocStart');
-    const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool as PoolItem[], { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate, stalls: probeStalls }) : await fire(bot.url, pool, opts);
+    const run = opts.paced && opts.overallRate ? await firePaced(bot.url, pool, { seconds: opts.seconds, connections: opts.connections, rate: opts.overallRate, stalls: probeStalls }) : await fire(bot.url, pool, opts);
     if (ALLOC_PROF && opts.paced) {
       const { profile } = await askProbe<{ profile: unknown }>('allocStop');
       writeFileSync(ALLOC_PROF, JSON.stringify(profile));
@@ -749,7 +745,9 @@ async function main(): Promise<void> {
       const ch = channels[(i * 31) % channels.length]!;
       const m = member++ % 5000;
       if (r < 70) {
-        pool.push({ live: 'form', channel: ch, member: m, form: w.FORMS[i % w.FORMS.length]!, i });
+        // Half on the latest version the answers reported, half one to four behind.
+        const form = w.FORMS[i % w.FORMS.length]!;
+        pool.push({ live: 'form', channel: ch, member: m, form, i, behind: i % 2 === 0 ? 0 : 1 + (i % 4), kind: `form ${form}` });
       } else if (r < 90) {
         const vote = votes[i % votes.length]!;
         pool.push(signer.sign(w.votePick(vote.channel, m, vote.customId, w.VOTE_OPTIONS[i % w.VOTE_OPTIONS.length]!), 'vote'));
@@ -786,10 +784,15 @@ async function main(): Promise<void> {
     const hot = channels[3]!;
     for (const [ch, v] of await versions()) if (v > (liveVersions.get(ch) ?? 0)) liveVersions.set(ch, v);
     // Each editor submits on the latest version it has seen, or one or two behind (opened a moment ago).
-    const pool: MainPoolItem[] = Array.from({ length: 5000 }, (_, i) => () => {
-      const base = Math.max(1, (liveVersions.get(hot) ?? 1) - (i % 3));
-      return signer.sign(w.formSubmit(hot, 3000 + (i % HOT_EDITORS), w.FORMS[i % w.FORMS.length]!, base, i), 'form hot', hot);
-    });
+    const pool: PoolItem[] = Array.from({ length: 5000 }, (_, i) => ({
+      live: 'form' as const,
+      channel: hot,
+      member: 3000 + (i % HOT_EDITORS),
+      form: w.FORMS[i % w.FORMS.length]!,
+      i,
+      behind: i % 3,
+      kind: 'form hot',
+    }));
     await measure('hot channel', pool, { seconds: PHASE_S, connections: HOT_EDITORS });
   }
 
